@@ -1,0 +1,51 @@
+/**
+ * Canonical charge codes: the one vocabulary every carrier's localized charge names map to.
+ * Analysts group by these; `shipment_costs` has one decimal column per code. Add a code when a
+ * real charge needs it: long-form rows are the source of truth, so no data migration is needed
+ * (the views are re-created from this list by `etl migrate`).
+ */
+export const CHARGE_CODES = [
+  'freight',
+  'fuel',
+  'residential',
+  'delivery_area',
+  'remote_area',
+  'additional_handling',
+  'large_package',
+  'overweight',
+  'saturday',
+  'signature',
+  'declared_value',
+  'cod',
+  'address_correction',
+  'weight_correction',
+  'peak',
+  'toll',
+  'environmental',
+  'weighing',
+  'non_sortable',
+  'dangerous_goods',
+  'duties_taxes',
+  'customs_clearance',
+  'vat',
+  'service_fee',
+  'paper_invoice_fee',
+  'late_payment',
+  'admin_fee',
+  'pickup',
+  'return',
+  'storage',
+  'adjustment',
+  'discount',
+  'other',
+  'unmapped',
+] as const;
+
+export type ChargeCode = (typeof CHARGE_CODES)[number];
+
+const CODE_SET: ReadonlySet<string> = new Set(CHARGE_CODES);
+
+/** True when `value` is one of the canonical charge codes. */
+export function isChargeCode(value: string): value is ChargeCode {
+  return CODE_SET.has(value);
+}
