@@ -1,0 +1,12 @@
+/**
+ * Every carrier the engine knows, listed explicitly (no discovery by file name). To add a
+ * carrier, copy carriers/_template, then add it here.
+ */
+import type { CarrierAdapter } from '../src/carrier-kit/index.js';
+import { ups } from './ups/index.js';
+
+export const CARRIERS: readonly CarrierAdapter[] = Object.freeze([ups]);
+
+export function findCarrier(id: string): CarrierAdapter | undefined {
+  return CARRIERS.find((c) => c.id === id);
+}

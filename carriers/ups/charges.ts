@@ -1,0 +1,125 @@
+/**
+ * UPS charge names → canonical codes (shared/formats.md 1e). Descriptions are localized by the
+ * account's country and sometimes abbreviated (`Treibstoffzuschl.`), so labels match by prefix;
+ * the description code (pos 45) and the classification (pos 44) are the fallbacks.
+ */
+import type { ChargeMap } from '../../src/carrier-kit/index.js';
+
+export const UPS_CHARGES = {
+  labels: [
+    // fuel
+    ['Fuel Surcharge', 'fuel'],
+    ['Treibstoffzuschl', 'fuel'],
+    // residential / area surcharges
+    ['Residential Surcharge', 'residential'],
+    ['Privatzustellung', 'residential'],
+    ['Extended Area Surcharge', 'remote_area'],
+    ['Aussengebiet Zuschlag', 'remote_area'],
+    ['Zuschlag abgelegenes Gebiet', 'remote_area'],
+    ['Remote Area Surcharge', 'remote_area'],
+    ['Delivery Area Surcharge', 'delivery_area'],
+    ['Zustellbereichszuschlag', 'delivery_area'],
+    // handling and size
+    ['Additional Handling', 'additional_handling'],
+    ['Zusätzliche Handhabung', 'additional_handling'],
+    ['Demand Surcharge-Addl Handling', 'peak'],
+    ['Large Package Surcharge', 'large_package'],
+    ['Zuschlag für große Pakete', 'large_package'],
+    ['Over Maximum Length', 'large_package'],
+    ['Über Maximallänge', 'large_package'],
+    ['Over Maximum Weight', 'overweight'],
+    // delivery options
+    ['Saturday Delivery', 'saturday'],
+    ['Samstagzustellung', 'saturday'],
+    ['Adult Signature Required', 'signature'],
+    ['Erwachsenenunterschrift', 'signature'],
+    ['Delivery Confirmation Signature', 'signature'],
+    ['Declared Value', 'declared_value'],
+    ['Deklarierter Wert', 'declared_value'],
+    ['C.O.D.', 'cod'],
+    ['Nachnahme', 'cod'],
+    ['Address Correction', 'address_correction'],
+    ['Adresskorrektur', 'address_correction'],
+    // peak / demand
+    ['Surge Fee', 'peak'],
+    ['Demand Surcharge', 'peak'],
+    // dangerous goods
+    ['Lithium Battery', 'dangerous_goods'],
+    ['DGoods', 'dangerous_goods'],
+    ['Dangerous Goods', 'dangerous_goods'],
+    // pickups
+    ['Abholung', 'pickup'],
+    ['Pickup', 'pickup'],
+    ['On Call Pickup', 'pickup'],
+    // invoice-level fees
+    ['Paper Commercial Invoice', 'paper_invoice_fee'],
+    ['Zuschlag für Papier-Handelsrechnung', 'paper_invoice_fee'],
+    ['Weekly Service Charge', 'service_fee'],
+    ['Wöchentliche Servicepauschale', 'service_fee'],
+    ['Daily Service Charge', 'service_fee'],
+    ['Tägliche Servicepauschale', 'service_fee'],
+    ['Late Payment', 'late_payment'],
+    ['Säumnisgebühr', 'late_payment'],
+    // adjustments (formats.md 1e: base description with a prefix)
+    ['Shipping Charge Correction', 'weight_correction'],
+    ['Versandkorrektur', 'weight_correction'],
+    ['Not Previously Billed', 'adjustment'],
+    ['Noch nicht in Rechnung gestellt', 'adjustment'],
+    ['Ausgleichsbuchung', 'adjustment'],
+    ['ZONE ADJUSTMENT', 'adjustment'],
+    ['Billing Adjustment', 'adjustment'],
+    // government and brokerage
+    ['Duty Amount', 'duties_taxes'],
+    ['Zoll', 'duties_taxes'],
+    ['Disbursement Fee', 'customs_clearance'],
+    ['Auslagengebühr', 'customs_clearance'],
+    ['Gebühr Zölle und Steuern', 'customs_clearance'],
+  ],
+  // Description codes (pos 45) with a stable meaning across languages (formats.md 1e).
+  codes: {
+    FSC: 'fuel',
+    RES: 'residential',
+    ESD: 'remote_area',
+    RDC: 'delivery_area',
+    RDR: 'delivery_area',
+    LDC: 'delivery_area',
+    LDR: 'delivery_area',
+    AHC: 'additional_handling',
+    AHG: 'additional_handling',
+    AHL: 'additional_handling',
+    AHW: 'additional_handling',
+    LPS: 'large_package',
+    SAT: 'saturday',
+    ADS: 'signature',
+    DCS: 'signature',
+    CSG: 'signature',
+    EVS: 'declared_value',
+    PFR: 'peak',
+    PFC: 'peak',
+    PSC: 'peak',
+    PSR: 'peak',
+    SAH: 'peak',
+    LTG: 'dangerous_goods',
+    CIS: 'paper_invoice_fee',
+    GWN: 'service_fee',
+    DSC: 'service_fee',
+    LPF: 'late_payment',
+    SCC: 'weight_correction',
+    OSW: 'pickup',
+    OFW: 'pickup',
+    '201': 'duties_taxes',
+    '205': 'duties_taxes',
+    '206': 'duties_taxes',
+    '212': 'duties_taxes',
+    '405': 'customs_clearance',
+    '412': 'customs_clearance',
+  },
+  // Classes whose meaning does not depend on the row (pos 44); ACC and MSC are too broad.
+  classes: {
+    FRT: 'freight',
+    FSC: 'fuel',
+    TAX: 'vat',
+    GOV: 'duties_taxes',
+    BRK: 'customs_clearance',
+  },
+} as const satisfies ChargeMap;

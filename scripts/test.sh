@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# `npm test`: install what is missing, build, run every test with node's test runner.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+# Tests run one file at a time: the database tests share one PostgreSQL server.
+exec node --test --test-reporter=spec --test-concurrency=1 dist/test/

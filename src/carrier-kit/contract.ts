@@ -1,0 +1,165 @@
+/**
+ * The adapter contract: the only shape carriers/ implement. Parsing is pure (bytes in, raw lines
+ * out, in the carrier's own words); amounts, dates and charge names are interpreted once, by the
+ * engine's `clean` stage, from the adapter's declarative `locale` and `charges`.
+ */
+import type { ChargeCode } from '../model/charge-codes.js';
+import type { Issue } from '../model/issue.js';
+import type { NumberFormat } from '../parsing/amounts.js';
+import type { DateFormat } from '../parsing/dates.js';
+import type { TextEncoding } from '../parsing/text.js';
+
+/** How a carrier writes values; used by `clean`, never re-implemented per carrier. */
+export interface CarrierLocale {
+  /** Number format of amounts and measurements. */
+  readonly number: NumberFormat;
+  /** Date formats tried in order. */
+  readonly dateFormats: readonly DateFormat[];
+  /** Currency when the file names none. */
+  readonly defaultCurrency: string;
+}
+
+/**
+ * Local-language charge label or carrier code → canonical code. Matching order: label prefix
+ * (case-insensitive, longest first), then the carrier's description code, then its charge class.
+ * Anything else is `unmapped` (loaded, with a warning).
+ */
+export interface ChargeMap {
+  /** `[label prefix, code]` pairs; `Treibstoffzuschl.` matches `Treibstoffzuschlag` too. */
+  readonly labels: ReadonlyArray<readonly [string, ChargeCode]>;
+  /** The carrier's own charge codes (UPS col 45, DHL XC codes). */
+  readonly codes?: Readonly<Record<string, ChargeCode>>;
+  /** Broad charge classes whose meaning is unambiguous (UPS col 44: FRT, FSC, TAX...). */
+  readonly classes?: Readonly<Record<string, ChargeCode>>;
+}
+
+/** What detection gets to look at. */
+export interface FileSample {
+  readonly name: string;
+  /** The first ~64 KiB, decoded. */
+  readonly head: string;
+}
+
+/** A file ready to parse: decoded text, streamed. */
+export interface ParseInput {
+  /** File name used in every message (the original name, not the landing path). */
+  readonly file: string;
+  readonly encoding: TextEncoding;
+  readonly bytes: number;
+  /** The first ~64 KiB, decoded (for sniffing the delimiter). */
+  readonly head: string;
+  /** The whole text in order, in chunks; can be iterated once. */
+  chunks(): AsyncIterable<string>;
+}
+
+/** Invoice fields as written in the file ('' when absent). */
+export interface RawInvoice {
+  readonly number: string;
+  readonly date: string;
+  readonly accountNumber: string;
+  readonly currency: string;
+  /** The total the file states for the invoice ('' when it states none). */
+  readonly statedTotal: string;
+}
+
+/** Shipment fields as written in the file ('' when absent). */
+export interface RawShipment {
+  readonly trackingNumber: string;
+  readonly leadTrackingNumber: string;
+  /** This row describes the package itself (weights, dimensions, zone), not just a charge on it. */
+  readonly packageRow: boolean;
+  readonly packageCount: string;
+  readonly service: string;
+  /** Which row's service wins: higher rank first (UPS: freight row 2, informational row 1). */
+  readonly serviceRank: number;
+  readonly shipDate: string;
+  readonly zone: string;
+  readonly enteredWeight: string;
+  readonly billedWeight: string;
+  /** Canonical unit (`kg`, `lb`, `oz`) or '' — carriers map their unit codes in columns.ts. */
+  readonly weightUnit: string;
+  /** Dimension text `LxWxH` (split by the engine) ... */
+  readonly dimensions: string;
+  /** ... and its canonical unit (`cm`, `in`) or ''. */
+  readonly dimensionUnit: string;
+  readonly volumetricWeight: string;
+  readonly senderPostcode: string;
+  readonly senderCountry: string;
+  readonly receiverPostcode: string;
+  readonly receiverCountry: string;
+}
+
+/** One billed amount as written in the file. */
+export interface RawCharge {
+  /** Charge name exactly as billed. */
+  readonly description: string;
+  /** The carrier's own code for the charge ('' when none). */
+  readonly code: string;
+  /** The carrier's charge class ('' when none). */
+  readonly classification: string;
+  /** Net billed amount. */
+  readonly amount: string;
+  /** Discount against the published rate ('' when none). */
+  readonly incentive: string;
+  /** '' = the invoice currency. */
+  readonly currency: string;
+  /** Column the amount was read from, for messages (`53 Net Amount`, `XC3 Charge`). */
+  readonly column: string;
+}
+
+/** Column names, for messages about invoice and shipment fields. */
+export interface ColumnLabels {
+  readonly invoiceNumber: string;
+  readonly invoiceDate: string;
+  readonly accountNumber: string;
+  readonly currency: string;
+  readonly statedTotal: string;
+  readonly trackingNumber: string;
+  readonly shipDate: string;
+  readonly packageCount: string;
+  readonly enteredWeight: string;
+  readonly billedWeight: string;
+  readonly dimensions: string;
+  readonly volumetricWeight: string;
+  readonly incentive: string;
+  readonly description: string;
+}
+
+/** One source row in the carrier's words. A row can hold several charges (DHL's XC slots). */
+export interface RawLine {
+  /** 1-based line (CSV) or row (sheet) number. */
+  readonly row: number;
+  readonly sheet?: string;
+  readonly invoice: RawInvoice;
+  /** null for invoice-level charges. */
+  readonly shipment: RawShipment | null;
+  readonly charges: readonly RawCharge[];
+  readonly columns: ColumnLabels;
+}
+
+/** What parse streams: raw lines, and the problems found reading them. */
+export interface ParseBatch {
+  readonly lines: readonly RawLine[];
+  readonly issues: readonly Issue[];
+}
+
+/** One carrier. Pure parse; I/O only in download (arrives with the portal issue). */
+export interface CarrierAdapter {
+  /** Stable id used in paths, env names and the database: 'ups', 'royal-mail'. */
+  readonly id: string;
+  /** Human name for messages. */
+  readonly name: string;
+  /** File extensions parse reads directly (lower case, no dot); others are converted or skipped. */
+  readonly accepts: readonly string[];
+  readonly locale: CarrierLocale;
+  readonly charges: ChargeMap;
+  /**
+   * How sure we are that `sample` is this carrier's file, 0 (no) to 1 (certain). Never throws.
+   */
+  detect(sample: FileSample): number;
+  /**
+   * Streams the file's rows as raw lines plus issues. Never throws for bad data: a file it cannot
+   * read at all yields an error issue (wrong_format, column_count...) and the engine quarantines it.
+   */
+  parse(input: ParseInput): AsyncIterable<ParseBatch>;
+}

@@ -1,0 +1,22 @@
+/**
+ * The carrier kit: everything a carrier folder may import. Carriers depend on this and on nothing
+ * else in src/, so the engine can change behind it.
+ */
+export type {
+  CarrierAdapter,
+  CarrierLocale,
+  ChargeMap,
+  ColumnLabels,
+  FileSample,
+  ParseBatch,
+  ParseInput,
+  RawCharge,
+  RawInvoice,
+  RawLine,
+  RawShipment,
+} from './contract.js';
+export { readCsv, sniffInputDelimiter, type CsvBatch } from './csv-input.js';
+export type { CsvRecord, CsvEnd } from '../parsing/csv.js';
+export { issue, type Issue, type IssueCode, type Severity } from '../model/issue.js';
+export type { ChargeCode } from '../model/charge-codes.js';
+export { parseDate, type DateFormat } from '../parsing/dates.js';

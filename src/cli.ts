@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/**
+ * `etl`: the command line. Exit codes: 0 success (warnings allowed), 1 some file quarantined or
+ * invoice unreconciled, 2 usage or configuration error, 3 system failure.
+ */
+import { Command, CommanderError } from 'commander';
+import { chargesCommand } from './commands/charges.js';
+import { withContext } from './commands/context.js';
+import { ingestCommand } from './commands/ingest.js';
+import { migrateCommand } from './commands/migrate.js';
+import { statusCommand } from './commands/status.js';
+import { resolveGlobalOptions } from './config.js';
+import { describeError, EtlError, EXIT } from './errors.js';
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command()
+    .name('etl')
+    .description('Invoice data-cleaning ETL for logistics carriers')
+    .option('--db <url>', 'database URL: sqlite:<file> or postgres://user@host:port/db (env ETL_DATABASE_URL; default sqlite:<data-dir>/etl.sqlite)')
+    .option('--data-dir <dir>', 'landing store, logs and default database (env ETL_DATA_DIR; default ./data)')
+    .option('--json', 'machine-readable output on stdout')
+    .option('--verbose', 'more detail on stderr')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const globals = () => resolveGlobalOptions(program.opts());
+
+  program
+    .command('ingest')
+    .description('parse local invoice files and load them')
+    .requiredOption('--carrier <id>', 'carrier of the files (ups)')
+    .option('--account <number>', 'account number for files that do not state one')
+    .argument('<paths...>', 'files or directories')
+    .action(async (paths: string[], opts: { carrier?: string; account?: string }) => {
+      setExit(await withContext(globals(), (ctx) => ingestCommand(ctx, paths, opts)));
+    });
+
+  program
+    .command('migrate')
+    .description('create or upgrade the database schema (also done automatically on first use)')
+    .action(async () => setExit(await migrateCommand(globals())));
+
+  program
+    .command('status')
+    .description('runs, files, invoices, unreconciled invoices and issues')
+    .action(async () => setExit(await withContext(globals(), statusCommand)));
+
+  program
+    .command('charges')
+    .description('inspect charge lines')
+    .option('--unmapped', 'charge descriptions with no canonical code yet, with counts and an example file/row')
+    .action(async (opts: { unmapped?: boolean }) => setExit(await withContext(globals(), (ctx) => chargesCommand(ctx, opts))));
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof EtlError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`error: ${describeError(err)}\n`);
+    if (process.env.ETL_DEBUG) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    return EXIT.system;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`error: ${describeError(err)}\n`);
+    process.exitCode = EXIT.system;
+  },
+);

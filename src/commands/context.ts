@@ -1,0 +1,27 @@
+/** What every subcommand gets: resolved options, output, and an open (migrated) database. */
+import type { GlobalOptions } from '../config.js';
+import { openDatabase, type Db } from '../db/connect.js';
+import { createOutput, type Output } from '../log.js';
+
+export interface CommandContext {
+  readonly options: GlobalOptions;
+  readonly out: Output;
+  readonly db: Db;
+}
+
+/** Opens the database, runs `fn`, always closes. Returns fn's exit code. */
+export async function withContext(options: GlobalOptions, fn: (ctx: CommandContext) => Promise<number>): Promise<number> {
+  const out = createOutput(options.dataDir, options);
+  const db = await openDatabase(options.dbUrl);
+  out.debug(`database ${db.safeUrl}`);
+  try {
+    return await fn({ options, out, db });
+  } finally {
+    await db.close();
+  }
+}
+
+/** Prints `value` as JSON on stdout. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,45 @@
+/**
+ * Migrations (kysely Migrator, in-code provider: no discovery by file name) plus the derived
+ * views, which are re-created whenever their SQL changes (a new canonical charge code adds a
+ * column to `shipment_costs` without touching data).
+ */
+import { createHash } from 'node:crypto';
+import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
+import type { Dialect } from './connect.js';
+import { initialMigration } from './migrations/0001-initial.js';
+import type { Database } from './schema.js';
+import { viewStatements } from './views.js';
+
+function provider(dialect: Dialect) {
+  return {
+    async getMigrations() {
+      return { '0001-initial': initialMigration(dialect) };
+    },
+  };
+}
+
+/** Migrates to the latest schema and refreshes the views. Never throws: returns the error. */
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<MigrationResultSet & { viewsRefreshed?: boolean }> {
+  const migrator = new Migrator({ db, provider: provider(dialect) });
+  const result = await migrator.migrateToLatest();
+  if (result.error !== undefined) return result;
+  try {
+    const viewsRefreshed = await refreshViews(db, dialect);
+    return { ...result, viewsRefreshed };
+  } catch (error) {
+    return { ...result, error };
+  }
+}
+
+async function refreshViews(db: Kysely<Database>, dialect: Dialect): Promise<boolean> {
+  const statements = viewStatements(dialect);
+  const hash = createHash('sha256').update(statements.join(';\n')).digest('hex');
+  const current = await db.selectFrom('etl_meta').select('value').where('key', '=', 'views_hash').executeTakeFirst();
+  if (current?.value === hash) return false;
+  await db.transaction().execute(async (trx) => {
+    for (const s of statements) await sql.raw(s).execute(trx);
+    await trx.deleteFrom('etl_meta').where('key', '=', 'views_hash').execute();
+    await trx.insertInto('etl_meta').values({ key: 'views_hash', value: hash }).execute();
+  });
+  return true;
+}

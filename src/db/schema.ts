@@ -1,0 +1,123 @@
+/**
+ * Kysely table types: the analyst-facing schema (documented column by column in docs/schema.md).
+ * Booleans are 0/1 integers in SQLite and real booleans in PostgreSQL; timestamps are ISO text in
+ * SQLite and timestamptz in PostgreSQL; dates are YYYY-MM-DD text in both (pg's parser is set
+ * to return DATE as text).
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+type Bool = ColumnType<boolean | number, boolean | number, boolean | number>;
+type NullableBool = ColumnType<boolean | number | null, boolean | number | null, boolean | number | null>;
+type Timestamp = ColumnType<string | Date, string, string>;
+
+export interface SourceFilesTable {
+  id: Generated<number>;
+  carrier: string;
+  account_number: string | null;
+  original_name: string;
+  sha256: string;
+  bytes: number;
+  kind: string;
+  encoding: string | null;
+  stored_path: string;
+  status: 'loaded' | 'quarantined' | 'superseded';
+  message: string | null;
+  landed_at: Timestamp;
+  run_id: number | null;
+}
+
+export interface InvoicesTable {
+  id: Generated<number>;
+  carrier: string;
+  account_number: string;
+  invoice_number: string;
+  invoice_date: string;
+  currency: string;
+  stated_total_minor: number | null;
+  net_total_minor: number;
+  reconciled: NullableBool;
+  shipment_count: number;
+  charge_count: number;
+  source_file_id: number;
+  source_row: number;
+}
+
+export interface ShipmentsTable {
+  id: Generated<number>;
+  invoice_id: number;
+  tracking_number: string;
+  lead_tracking_number: string | null;
+  service: string | null;
+  ship_date: string | null;
+  zone: string | null;
+  package_count: number;
+  entered_weight: number | null;
+  billed_weight: number | null;
+  weight_unit: string | null;
+  length: number | null;
+  width: number | null;
+  height: number | null;
+  dimension_unit: string | null;
+  volumetric_weight: number | null;
+  sender_postcode: string | null;
+  sender_country: string | null;
+  receiver_postcode: string | null;
+  receiver_country: string | null;
+  net_total_minor: number;
+}
+
+export interface ChargesTable {
+  id: Generated<number>;
+  invoice_id: number;
+  shipment_id: number | null;
+  tracking_number: string | null;
+  charge_code: string;
+  charge_description: string;
+  amount_minor: number;
+  incentive_minor: number | null;
+  currency: string;
+  source_file_id: number;
+  source_row: number;
+}
+
+export interface DataIssuesTable {
+  id: Generated<number>;
+  source_file_id: number | null;
+  file_name: string;
+  source_row: number | null;
+  source_column: string | null;
+  severity: string;
+  code: string;
+  message: string;
+  run_id: number | null;
+}
+
+export interface EtlRunsTable {
+  id: Generated<number>;
+  command: string;
+  started_at: Timestamp;
+  finished_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  status: 'running' | 'succeeded' | 'failed' | 'data_problems';
+  files_loaded: Generated<number>;
+  files_skipped: Generated<number>;
+  files_quarantined: Generated<number>;
+  invoices: Generated<number>;
+  charges: Generated<number>;
+  unreconciled: Generated<number>;
+  issues: Generated<number>;
+}
+
+export interface EtlMetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  source_files: SourceFilesTable;
+  invoices: InvoicesTable;
+  shipments: ShipmentsTable;
+  charges: ChargesTable;
+  data_issues: DataIssuesTable;
+  etl_runs: EtlRunsTable;
+  etl_meta: EtlMetaTable;
+}

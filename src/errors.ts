@@ -1,0 +1,50 @@
+/**
+ * Typed errors. Bad *data* is never thrown: it becomes an Issue (see model/issue.ts). These are
+ * for a whole file or the system being unusable; each carries the process exit code it maps to.
+ */
+export const EXIT = {
+  ok: 0,
+  /** some file quarantined or some invoice unreconciled */
+  dataProblem: 1,
+  /** usage or configuration error */
+  usage: 2,
+  /** system failure: database unreachable, disk, missing program */
+  system: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export abstract class EtlError extends Error {
+  abstract readonly code: string;
+  abstract readonly exitCode: ExitCode;
+}
+
+/** Wrong flags, unknown carrier, bad config value. */
+export class UsageError extends EtlError {
+  readonly code = 'usage';
+  readonly exitCode = EXIT.usage;
+}
+
+/** Database unreachable, file system failure, missing system program. */
+export class SystemError extends EtlError {
+  readonly code = 'system';
+  readonly exitCode = EXIT.system;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Loading a file failed inside its transaction; everything it wrote was rolled back. */
+export class LoadError extends EtlError {
+  readonly code = 'load';
+  readonly exitCode = EXIT.system;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Text of any thrown value, for messages. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,73 @@
+/**
+ * Two outputs: pino JSON lines to `<data dir>/logs/etl.log` for machines, short human lines on
+ * stderr for people. Nothing here ever receives a secret: callers log file names, counts and
+ * messages built from data, never credentials.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+
+export interface Output {
+  readonly log: Logger;
+  /** A human line on stderr (suppressed with --json except warnings and errors). */
+  say(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  /** --verbose only. */
+  debug(message: string): void;
+}
+
+export function createOutput(dataDir: string, options: { json: boolean; verbose: boolean }): Output {
+  const dir = path.join(dataDir, 'logs');
+  fs.mkdirSync(dir, { recursive: true });
+  const log = pino({ level: options.verbose ? 'debug' : 'info', base: { pid: process.pid } }, pino.destination({ dest: path.join(dir, 'etl.log'), sync: true, mkdir: true }));
+  const line = (s: string) => process.stderr.write(`${s}\n`);
+  return {
+    log,
+    say: (m) => {
+      log.info(m);
+      if (!options.json) line(m);
+    },
+    warn: (m) => {
+      log.warn(m);
+      line(`warning: ${m}`);
+    },
+    error: (m) => {
+      log.error(m);
+      line(`error: ${m}`);
+    },
+    debug: (m) => {
+      log.debug(m);
+      if (options.verbose) line(m);
+    },
+  };
+}
+
+/** A one-line progress bar on a TTY, shown only for files that take more than a second. */
+export function createProgress(enabled: boolean): { update(file: string, done: number, total: number): void; clear(): void } {
+  let started = 0;
+  let current = '';
+  let shown = false;
+  return {
+    update(file, done, total) {
+      if (!enabled) return;
+      const now = Date.now();
+      if (file !== current) {
+        current = file;
+        started = now;
+      }
+      if (now - started < 1000) return;
+      const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
+      const width = 30;
+      const filled = Math.round((pct / 100) * width);
+      const mb = (n: number) => (n / 1e6).toFixed(1);
+      process.stderr.write(`\r${'#'.repeat(filled)}${'.'.repeat(width - filled)} ${pct}% ${mb(done)}/${mb(total)} MB ${file.slice(-40)}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) process.stderr.write('\r\x1b[K');
+      shown = false;
+      current = '';
+    },
+  };
+}

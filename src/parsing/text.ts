@@ -1,0 +1,78 @@
+/**
+ * Bytes → text: binary detection, encoding detection and streaming decoding.
+ *
+ * Node's TextDecoder('windows-1252') decodes 0x80 as U+0080 instead of `€` (checked on node
+ * 20.20), so single-byte code pages go through iconv-lite, which implements them correctly.
+ */
+import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
+
+/** Encodings we read. `cp1252` is what "Latin-1" files from Windows really are (a superset). */
+export type TextEncoding = 'utf8' | 'cp1252' | 'iso-8859-10';
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** True when the first bytes look like a binary file: NUL bytes or many control characters. */
+export function looksBinary(head: Buffer): boolean {
+  const n = Math.min(head.length, 8192);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = head[i] as number;
+    if (b === 0) return true;
+    if (b < 9 || (b > 13 && b < 32)) control++;
+  }
+  return n > 0 && control / n > 0.05;
+}
+
+export function hasUtf8Bom(head: Buffer): boolean {
+  return head.length >= 3 && head.subarray(0, 3).equals(UTF8_BOM);
+}
+
+/**
+ * Checks a whole stream for UTF-8 validity chunk by chunk (no decoding, no string building): a
+ * German file can be plain ASCII for megabytes before its first Latin-1 `ä`.
+ */
+export class Utf8Check {
+  private carry: Buffer = Buffer.alloc(0);
+  private valid = true;
+
+  update(chunk: Buffer): void {
+    if (!this.valid) return;
+    const buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const cut = completeLength(buf);
+    if (!isUtf8(buf.subarray(0, cut))) this.valid = false;
+    this.carry = Buffer.from(buf.subarray(cut));
+  }
+
+  /** Final verdict: every byte was valid UTF-8 and nothing was left half-written. */
+  result(): boolean {
+    return this.valid && this.carry.length === 0;
+  }
+}
+
+/** Length of `buf` without a trailing, possibly incomplete, UTF-8 sequence. */
+function completeLength(buf: Buffer): number {
+  const n = buf.length;
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const b = buf[n - back] as number;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? n - back : n;
+  }
+  return n;
+}
+
+/** Streaming decoder for one encoding; strips a UTF-8 BOM. */
+export interface ChunkDecoder {
+  write(chunk: Buffer): string;
+  end(): string;
+}
+
+export function createDecoder(encoding: TextEncoding): ChunkDecoder {
+  if (encoding === 'utf8') {
+    const d = new TextDecoder('utf-8'); // strips the BOM by default
+    return { write: (c) => d.decode(c, { stream: true }), end: () => d.decode() };
+  }
+  const d = iconv.getDecoder(encoding);
+  return { write: (c) => d.write(c), end: () => d.end() ?? '' };
+}

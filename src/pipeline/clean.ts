@@ -1,0 +1,213 @@
+/**
+ * clean: raw lines in the carrier's words → exact values. Amounts become integer minor units,
+ * dates ISO, charge names canonical codes, units canonical. Pure: no db, no fs. Problems become
+ * issues pushed to `sink`; a row whose invoice fields are unusable is dropped (with an error).
+ */
+import type { CarrierAdapter, ChargeMap, RawLine, RawShipment } from '../carrier-kit/contract.js';
+import type { ChargeCode } from '../model/charge-codes.js';
+import { issue, type IssueSink } from '../model/issue.js';
+import { minorDigits } from '../model/money.js';
+import type { ChargeRecord, InvoiceHeader } from '../model/records.js';
+import { parseDecimal, parseMinor, type NumberFormat } from '../parsing/amounts.js';
+import { createDateParser } from '../parsing/dates.js';
+import { parseDimensions } from '../parsing/dimensions.js';
+
+/** Shipment facts one row contributes; `pivot` merges the rows of a shipment. */
+export interface RowShipment {
+  readonly trackingNumber: string;
+  readonly leadTrackingNumber: string | null;
+  readonly packageRow: boolean;
+  readonly packageCount: number;
+  readonly service: string | null;
+  readonly serviceRank: number;
+  readonly shipDate: string | null;
+  readonly zone: string | null;
+  readonly enteredWeight: number | null;
+  readonly billedWeight: number | null;
+  readonly weightUnit: 'kg' | 'lb' | 'oz' | null;
+  readonly length: number | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly dimensionUnit: 'cm' | 'in' | null;
+  readonly volumetricWeight: number | null;
+  readonly senderPostcode: string | null;
+  readonly senderCountry: string | null;
+  readonly receiverPostcode: string | null;
+  readonly receiverCountry: string | null;
+}
+
+export interface CleanLine {
+  readonly row: number;
+  readonly invoice: InvoiceHeader;
+  readonly shipment: RowShipment | null;
+  readonly charges: readonly ChargeRecord[];
+}
+
+export type Cleaner = (line: RawLine) => CleanLine | null;
+
+const WEIGHT_UNITS = new Set(['kg', 'lb', 'oz']);
+const DIMENSION_UNITS = new Set(['cm', 'in']);
+
+function orNull(s: string): string | null {
+  return s === '' ? null : s;
+}
+
+/**
+ * Resolves charge names to canonical codes by the map's precedence (label prefix, carrier code,
+ * charge class), memoized: a file repeats a few dozen descriptions on every row.
+ */
+export function createChargeClassifier(map: ChargeMap): (description: string, code: string, cls: string) => ChargeCode | null {
+  const labels = [...map.labels]
+    .map(([l, c]) => [l.toLowerCase(), c] as const)
+    .sort((a, b) => b[0].length - a[0].length);
+  const memo = new Map<string, ChargeCode | null>();
+  return (description, code, cls) => {
+    const key = `${description}\u0000${code}\u0000${cls}`;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    const d = description.trim().toLowerCase();
+    let result: ChargeCode | null = null;
+    if (d !== '') {
+      for (const [l, c] of labels) {
+        if (d.startsWith(l)) {
+          result = c;
+          break;
+        }
+      }
+    }
+    result ??= (code !== '' ? map.codes?.[code] : undefined) ?? (cls !== '' ? map.classes?.[cls] : undefined) ?? null;
+    if (memo.size < 10_000) memo.set(key, result);
+    return result;
+  };
+}
+
+/** Builds the cleaner for one file of `adapter`'s. */
+export function createCleaner(adapter: CarrierAdapter, file: string, sink: IssueSink, defaultAccount = ''): Cleaner {
+  const locale = adapter.locale;
+  const fmt: NumberFormat = locale.number;
+  const date = createDateParser(locale.dateFormats);
+  const classify = createChargeClassifier(adapter.charges);
+
+  function amount(text: string, currency: string, row: number, column: string, what: string): number | null {
+    const r = parseMinor(text, fmt, minorDigits(currency));
+    if (r.ok) return r.minor;
+    sink.push(issue('error', 'bad_amount', { file, row, column }, `${what}: ${r.reason === 'empty' ? 'is empty' : r.reason}`));
+    return null;
+  }
+
+  function measure(text: string, row: number, column: string): number | null {
+    if (text === '') return null;
+    const v = parseDecimal(text, fmt);
+    if (v === null) sink.push(issue('warning', 'bad_number', { file, row, column }, `"${text}" is not a number; stored as empty`));
+    return v;
+  }
+
+  function shipmentOf(s: RawShipment, line: RawLine): RowShipment {
+    const row = line.row;
+    const cols = line.columns;
+    let shipDate: string | null = null;
+    if (s.shipDate !== '') {
+      shipDate = date(s.shipDate);
+      if (shipDate === null) sink.push(issue('warning', 'bad_date', { file, row, column: cols.shipDate }, `"${s.shipDate}" is not a date in ${locale.dateFormats.join(' or ')}; stored as empty`));
+    }
+    let length: number | null = null;
+    let width: number | null = null;
+    let height: number | null = null;
+    if (s.dimensions !== '') {
+      const d = parseDimensions(s.dimensions, fmt);
+      if (d === null) {
+        sink.push(issue('warning', 'bad_dimensions', { file, row, column: cols.dimensions }, `"${s.dimensions}" is not L x W x H; stored as empty`));
+      } else {
+        ({ length, width, height } = d);
+      }
+    }
+    let packageCount = 0;
+    if (s.packageCount !== '') {
+      const n = parseDecimal(s.packageCount, fmt);
+      if (n === null || !Number.isInteger(n) || n < 0) {
+        sink.push(issue('warning', 'bad_number', { file, row, column: cols.packageCount }, `"${s.packageCount}" is not a package count; counted as 0`));
+      } else {
+        packageCount = n;
+      }
+    }
+    const wu = s.weightUnit.toLowerCase();
+    const du = s.dimensionUnit.toLowerCase();
+    return {
+      trackingNumber: s.trackingNumber,
+      leadTrackingNumber: orNull(s.leadTrackingNumber),
+      packageRow: s.packageRow,
+      packageCount,
+      service: orNull(s.service),
+      serviceRank: s.serviceRank,
+      shipDate,
+      zone: orNull(s.zone),
+      enteredWeight: measure(s.enteredWeight, row, cols.enteredWeight),
+      billedWeight: measure(s.billedWeight, row, cols.billedWeight),
+      weightUnit: WEIGHT_UNITS.has(wu) ? (wu as 'kg' | 'lb' | 'oz') : null,
+      length,
+      width,
+      height,
+      dimensionUnit: length !== null && DIMENSION_UNITS.has(du) ? (du as 'cm' | 'in') : null,
+      volumetricWeight: measure(s.volumetricWeight, row, cols.volumetricWeight),
+      senderPostcode: orNull(s.senderPostcode),
+      senderCountry: orNull(s.senderCountry.toUpperCase()),
+      receiverPostcode: orNull(s.receiverPostcode),
+      receiverCountry: orNull(s.receiverCountry.toUpperCase()),
+    };
+  }
+
+  return (line) => {
+    const row = line.row;
+    const cols = line.columns;
+    const inv = line.invoice;
+    const before = sink.errors;
+    const currency = (inv.currency || locale.defaultCurrency).toUpperCase();
+    if (inv.number === '') sink.push(issue('error', 'missing_value', { file, row, column: cols.invoiceNumber }, 'invoice number is empty'));
+    const invoiceDate = date(inv.date);
+    if (invoiceDate === null) {
+      sink.push(issue('error', 'bad_date', { file, row, column: cols.invoiceDate }, `"${inv.date}" is not a date in ${locale.dateFormats.join(' or ')}`));
+    }
+    const statedTotalMinor = inv.statedTotal === '' ? null : amount(inv.statedTotal, currency, row, cols.statedTotal, 'invoice total');
+    if (sink.errors > before || invoiceDate === null) return null;
+
+    const charges: ChargeRecord[] = [];
+    const trackingNumber = line.shipment?.trackingNumber ?? null;
+    for (const c of line.charges) {
+      const chargeCurrency = (c.currency || currency).toUpperCase();
+      if (chargeCurrency !== currency) {
+        sink.push(issue('error', 'currency_mismatch', { file, row, column: c.column }, `charge in ${chargeCurrency} on an invoice in ${currency}; amounts in two currencies cannot be summed`));
+        continue;
+      }
+      const amountMinor = amount(c.amount, currency, row, c.column, 'amount');
+      if (amountMinor === null) continue;
+      let incentiveMinor: number | null = null;
+      if (c.incentive !== '') incentiveMinor = amount(c.incentive, currency, row, cols.incentive, 'incentive');
+      let chargeCode = classify(c.description, c.code, c.classification);
+      if (chargeCode === null) {
+        chargeCode = 'unmapped';
+        sink.push(issue('warning', 'unmapped_charge', { file, row, column: cols.description }, `no canonical code for charge "${c.description}"${c.code ? ` (code ${c.code})` : ''}; loaded as unmapped — add it to carriers/${adapter.id}/charges.ts`));
+      }
+      charges.push({
+        chargeCode,
+        chargeDescription: c.description,
+        amountMinor,
+        incentiveMinor,
+        currency,
+        trackingNumber,
+        sourceRow: row,
+      });
+    }
+    return {
+      row,
+      invoice: {
+        invoiceNumber: inv.number,
+        accountNumber: inv.accountNumber || defaultAccount,
+        invoiceDate,
+        currency,
+        statedTotalMinor,
+      },
+      shipment: line.shipment === null ? null : shipmentOf(line.shipment, line),
+      charges,
+    };
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * The pipeline for local files: land → parse → clean → pivot → validate → load, one transaction
+ * per file. A bad file is quarantined (raw copy kept, issues stored, message naming file, row and
+ * column) and never stops the files after it; only a system failure (database gone) does.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CarrierAdapter, ParseInput } from '../carrier-kit/contract.js';
+import type { Db } from '../db/connect.js';
+import { describeError, LoadError, SystemError } from '../errors.js';
+import { issue, IssueSink, type Issue, type IssueCode } from '../model/issue.js';
+import { createDecoder, hasUtf8Bom, looksBinary, type TextEncoding } from '../parsing/text.js';
+import { createCleaner } from './clean.js';
+import { landFile, type LandedFile } from './land.js';
+import { FileLoader, insertIssues, insertSourceFile } from './load.js';
+import { Pivot, type PendingCharge } from './pivot.js';
+import { validateCharge, validateInvoice, type Reconciliation } from './validate.js';
+
+/** Errors that still load: the invoice is kept, flagged unreconciled. */
+const LOADING_ERRORS: readonly IssueCode[] = ['total_mismatch'];
+/** Charges buffered between INSERTs. */
+const FLUSH_AT = 2000;
+
+export interface IngestContext {
+  readonly db: Db;
+  readonly dataDir: string;
+  readonly runId: number | null;
+  /** Called as bytes are parsed (for a progress bar). */
+  readonly onProgress?: (file: string, done: number, total: number) => void;
+}
+
+export interface FileResult {
+  readonly file: string;
+  readonly status: 'loaded' | 'skipped' | 'quarantined';
+  /** Why a file was skipped or quarantined. */
+  readonly message: string | null;
+  readonly sourceFileId: number | null;
+  readonly invoices: number;
+  readonly charges: number;
+  readonly unreconciled: number;
+  readonly warnings: number;
+  readonly errors: number;
+  /** The first issues, for the terminal; all stored ones are in data_issues. */
+  readonly issues: readonly Issue[];
+}
+
+class Quarantine extends Error {
+  constructor(readonly issues: readonly Issue[]) {
+    super('quarantine');
+  }
+}
+
+function decodedInput(landed: LandedFile, encoding: TextEncoding, onProgress?: (done: number) => void): ParseInput {
+  const headDecoder = createDecoder(encoding);
+  const head = headDecoder.write(landed.head) + (landed.head.length === landed.bytes ? headDecoder.end() : '');
+  return {
+    file: landed.originalName,
+    encoding,
+    bytes: landed.bytes,
+    head,
+    async *chunks() {
+      const decoder = createDecoder(encoding);
+      let done = 0;
+      for await (const buf of fs.createReadStream(landed.storedPath, { highWaterMark: 1 << 20 })) {
+        const b = buf as Buffer;
+        done += b.length;
+        onProgress?.(done);
+        const text = decoder.write(b);
+        if (text.length > 0) yield text;
+      }
+      const rest = decoder.end();
+      if (rest.length > 0) yield rest;
+    },
+  };
+}
+
+/** Problems that make the bytes unreadable as text at all. */
+function wholeFileIssue(landed: LandedFile): Issue | null {
+  const file = landed.originalName;
+  if (landed.bytes === 0) return issue('error', 'empty_file', { file }, 'the file is empty (0 bytes); the download probably failed');
+  if (!hasUtf8Bom(landed.head) && looksBinary(landed.head)) {
+    return issue('error', 'not_text', { file }, 'the file is binary, not a text invoice file (NUL or control bytes in the first 8 KiB)');
+  }
+  return null;
+}
+
+/** Ingests one local file for `adapter`. Throws only on system failures. */
+export async function ingestFile(
+  ctx: IngestContext,
+  adapter: CarrierAdapter,
+  filePath: string,
+  options: { readonly account?: string } = {},
+): Promise<FileResult> {
+  const landed = await landFile(filePath, ctx.dataDir, adapter.id);
+  const file = landed.originalName;
+  const { db, dialect } = ctx.db;
+  const prior = await db.selectFrom('source_files').select(['id', 'status', 'landed_at']).where('sha256', '=', landed.sha256).executeTakeFirst();
+  if (prior !== undefined) {
+    return result(file, 'skipped', `identical file already ${prior.status} (source file ${prior.id}); nothing changed`, prior.id);
+  }
+  const encoding: TextEncoding = landed.utf8 ? 'utf8' : 'cp1252';
+  const sourceRow = {
+    carrier: adapter.id,
+    accountNumber: options.account ?? null,
+    originalName: file,
+    sha256: landed.sha256,
+    bytes: landed.bytes,
+    kind: path.extname(file).slice(1).toLowerCase() || 'unknown',
+    encoding,
+    storedPath: landed.storedPath,
+    runId: ctx.runId,
+  };
+
+  const early = wholeFileIssue(landed);
+  if (early !== null) return quarantine(ctx, sourceRow, [early]);
+
+  const sink = new IssueSink(file);
+  let loaded: { invoices: number; charges: number; unreconciled: number; sourceFileId: number; notes: Issue[] };
+  try {
+    loaded = await db.transaction().execute(async (trx) => {
+      const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
+      const loader = new FileLoader(trx, dialect, adapter.id, file, sourceFileId);
+      const pivot = new Pivot(file, sink);
+      const clean = createCleaner(adapter, file, sink, options.account);
+      const input = decodedInput(landed, encoding, ctx.onProgress && ((done) => ctx.onProgress?.(file, done, landed.bytes)));
+      let pending: PendingCharge[] = [];
+      let charges = 0;
+      // After the first error nothing more is written (the transaction will roll back), but the
+      // rest of the file is still read so that the user sees every problem at once.
+      let failed = false;
+      for await (const batch of adapter.parse(input)) {
+        for (const i of batch.issues) sink.push(i);
+        for (const raw of batch.lines) {
+          const line = clean(raw);
+          if (line === null) continue;
+          pivot.add(line, pending);
+          if (!failed) for (const inv of pivot.takeNewInvoices()) await loader.addInvoice(inv);
+        }
+        for (const c of pending) validateCharge(file, c, sink);
+        if (sink.errors > 0) failed = true;
+        if (failed) pending = [];
+        else if (pending.length >= FLUSH_AT) {
+          await loader.addCharges(pending);
+          charges += pending.length;
+          pending = [];
+        }
+      }
+      const reconciliations = new Map<string, Reconciliation>();
+      for (const inv of pivot.invoices.values()) reconciliations.set(inv.key, validateInvoice(file, inv, sink));
+      if (pivot.invoices.size === 0 && sink.errors === 0) {
+        sink.push(issue('error', 'wrong_format', { file }, `no invoice rows found in this ${adapter.name} file`));
+      }
+      const blocking = sink.errorsExcept(LOADING_ERRORS);
+      if (blocking.length > 0) throw new Quarantine(sink.list());
+      await loader.addCharges(pending);
+      charges += pending.length;
+      await loader.finish(pivot.invoices.values(), reconciliations);
+      const account = options.account ?? pivot.invoices.values().next().value?.header.accountNumber ?? null;
+      await trx.updateTable('source_files').set({ account_number: account }).where('id', '=', sourceFileId).execute();
+      const stored = [...sink.list(), ...loader.notes];
+      await insertIssues(trx, sourceFileId, ctx.runId, stored);
+      let unreconciled = 0;
+      for (const r of reconciliations.values()) if (r.reconciled === false) unreconciled++;
+      return { invoices: pivot.invoices.size, charges, unreconciled, sourceFileId, notes: loader.notes };
+    });
+  } catch (err) {
+    if (err instanceof Quarantine) return quarantine(ctx, sourceRow, err.issues);
+    if (err instanceof SystemError) throw err;
+    throw new LoadError(`loading ${file} into ${ctx.db.safeUrl} failed and was rolled back: ${describeError(err)}`, { cause: err });
+  }
+  const all = [...sink.list(), ...loaded.notes];
+  return {
+    file,
+    status: 'loaded',
+    message: loaded.unreconciled > 0 ? `${loaded.unreconciled} invoice(s) do not reconcile to their stated total` : null,
+    sourceFileId: loaded.sourceFileId,
+    invoices: loaded.invoices,
+    charges: loaded.charges,
+    unreconciled: loaded.unreconciled,
+    warnings: sink.total - sink.errors + loaded.notes.length,
+    errors: sink.errors,
+    issues: all.filter((i) => i.severity !== 'info').slice(0, 20),
+  };
+}
+
+function result(file: string, status: FileResult['status'], message: string | null, sourceFileId: number | null): FileResult {
+  return { file, status, message, sourceFileId, invoices: 0, charges: 0, unreconciled: 0, warnings: 0, errors: 0, issues: [] };
+}
+
+/** Records a quarantined file and its issues in their own transaction. */
+async function quarantine(
+  ctx: IngestContext,
+  row: Omit<Parameters<typeof insertSourceFile>[1], 'status' | 'message'>,
+  issues: readonly Issue[],
+): Promise<FileResult> {
+  const errors = issues.filter((i) => i.severity === 'error');
+  const first = errors[0] ?? issues[0];
+  const message = first?.message ?? `${row.originalName}: quarantined`;
+  const id = await ctx.db.db.transaction().execute(async (trx) => {
+    const sourceFileId = await insertSourceFile(trx, { ...row, status: 'quarantined', message });
+    await insertIssues(trx, sourceFileId, ctx.runId, issues);
+    return sourceFileId;
+  });
+  return {
+    file: row.originalName,
+    status: 'quarantined',
+    message,
+    sourceFileId: id,
+    invoices: 0,
+    charges: 0,
+    unreconciled: 0,
+    warnings: issues.length - errors.length,
+    errors: errors.length,
+    issues: [...errors, ...issues.filter((i) => i.severity === 'warning')].slice(0, 20),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * land: copies a file into the landing store under the data dir, once, computing its sha256 and
+ * checking its encoding in the same pass. The landed copy is what gets parsed, and stays for
+ * analysts (and for quarantined files, for whoever fixes them).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import { describeError, SystemError } from '../errors.js';
+import { Utf8Check } from '../parsing/text.js';
+
+export interface LandedFile {
+  readonly originalPath: string;
+  readonly originalName: string;
+  readonly storedPath: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  /** The first 64 KiB, for sniffing. */
+  readonly head: Buffer;
+  /** Every byte is valid UTF-8. */
+  readonly utf8: boolean;
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120);
+}
+
+/** Lands `filePath` under `<dataDir>/landing/<carrier>/`. Throws SystemError on I/O failure. */
+export async function landFile(filePath: string, dataDir: string, carrier: string): Promise<LandedFile> {
+  const originalName = path.basename(filePath);
+  const dir = path.join(dataDir, 'landing', carrier);
+  const tmp = path.join(dir, `.incoming-${process.pid}-${Date.now()}-${safeName(originalName)}`);
+  const hash = createHash('sha256');
+  const utf8 = new Utf8Check();
+  const headParts: Buffer[] = [];
+  let headLen = 0;
+  let bytes = 0;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const out = fs.createWriteStream(tmp);
+    const tap = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        utf8.update(chunk);
+        bytes += chunk.length;
+        if (headLen < HEAD_BYTES) {
+          const part = chunk.subarray(0, HEAD_BYTES - headLen);
+          headParts.push(Buffer.from(part));
+          headLen += part.length;
+        }
+        if (out.write(chunk)) done();
+        else out.once('drain', () => done());
+      },
+      final(done) {
+        out.end(done);
+      },
+    });
+    await pipeline(fs.createReadStream(filePath, { highWaterMark: 1 << 20 }), tap);
+    const sha256 = hash.digest('hex');
+    const storedPath = path.join(dir, `${sha256.slice(0, 16)}-${safeName(originalName)}`);
+    if (fs.existsSync(storedPath)) fs.rmSync(tmp);
+    else fs.renameSync(tmp, storedPath);
+    return { originalPath: filePath, originalName, storedPath, sha256, bytes, head: Buffer.concat(headParts), utf8: utf8.result() };
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !fs.existsSync(filePath)) throw new SystemError(`${filePath}: no such file`);
+    throw new SystemError(`landing ${filePath} into ${dir} failed: ${describeError(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * validate: zod on every record the loader will write, and reconciliation of each invoice to the
+ * total it states. Pure. A record that fails its schema is an error (the file is quarantined);
+ * a total that does not reconcile is an error issue too, but the invoice still loads, flagged
+ * `reconciled = false`, so analysts can see it.
+ */
+import type { z } from 'zod';
+import { issue, type Issue, type IssueSink } from '../model/issue.js';
+import { formatMinor } from '../model/money.js';
+import { chargeSchema, invoiceHeaderSchema, shipmentFactsSchema } from '../model/records.js';
+import type { InvoiceAggregate, PendingCharge } from './pivot.js';
+
+export interface Reconciliation {
+  /** null when the file states no total for the invoice. */
+  readonly reconciled: boolean | null;
+  readonly differenceMinor: number | null;
+}
+
+function schemaIssue(file: string, row: number | undefined, what: string, error: z.ZodError): Issue {
+  const first = error.issues[0];
+  const path = first?.path.join('.') ?? '';
+  return issue('error', 'wrong_format', row === undefined ? { file } : { file, row }, `${what} ${path}: ${first?.message ?? 'invalid'}`);
+}
+
+/** Checks one charge record; pushes an issue and returns false when it is invalid. */
+export function validateCharge(file: string, c: PendingCharge, sink: IssueSink): boolean {
+  const r = chargeSchema.safeParse(c);
+  if (r.success) return true;
+  sink.push(schemaIssue(file, c.sourceRow, 'charge', r.error));
+  return false;
+}
+
+/** Validates an invoice and its shipments, and reconciles it to its stated total. */
+export function validateInvoice(file: string, inv: InvoiceAggregate, sink: IssueSink): Reconciliation {
+  const h = invoiceHeaderSchema.safeParse(inv.header);
+  if (!h.success) sink.push(schemaIssue(file, inv.firstRow, `invoice ${inv.header.invoiceNumber}`, h.error));
+  for (const s of inv.shipments.values()) {
+    const r = shipmentFactsSchema.safeParse(s.facts);
+    if (!r.success) sink.push(schemaIssue(file, inv.firstRow, `shipment ${s.facts.trackingNumber}`, r.error));
+  }
+  const stated = inv.header.statedTotalMinor;
+  if (stated === null) return { reconciled: null, differenceMinor: null };
+  const diff = inv.netTotalMinor - stated;
+  if (diff !== 0) {
+    const cur = inv.header.currency;
+    sink.push(
+      issue(
+        'error',
+        'total_mismatch',
+        { file, row: inv.firstRow },
+        `invoice ${inv.header.invoiceNumber} does not reconcile: its charges sum to ${formatMinor(inv.netTotalMinor, cur)} ${cur} but the invoice states ${formatMinor(stated, cur)} ${cur} (difference ${formatMinor(diff, cur)})`,
+      ),
+    );
+  }
+  return { reconciled: diff === 0, differenceMinor: diff };
+}

@@ -1,0 +1,55 @@
+/**
+ * Test databases on both dialects. PostgreSQL is real (ETL_TEST_PG_URL, default the local
+ * server); each test file gets its own fresh database, dropped afterwards. Unreachable
+ * PostgreSQL fails the tests; a developer without one may set ETL_TEST_SKIP_POSTGRES=1, which
+ * .ci/run refuses.
+ */
+import path from 'node:path';
+import pg from 'pg';
+import { openDatabase, type Db } from '../../src/db/connect.js';
+import { tempDir } from './paths.js';
+
+export interface TestDatabase {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly url: string;
+  readonly dataDir: string;
+  open(): Promise<Db>;
+  drop(): Promise<void>;
+}
+
+const ADMIN_URL = process.env.ETL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const SKIP_POSTGRES = process.env.ETL_TEST_SKIP_POSTGRES === '1';
+
+export const DIALECTS = SKIP_POSTGRES ? (['sqlite'] as const) : (['sqlite', 'postgres'] as const);
+
+let counter = 0;
+
+export async function createTestDatabase(dialect: 'sqlite' | 'postgres'): Promise<TestDatabase> {
+  const tmp = tempDir(`etl-${dialect}-`);
+  const dataDir = path.join(tmp.dir, 'data');
+  if (dialect === 'sqlite') {
+    const url = `sqlite:${path.join(tmp.dir, 'etl.sqlite')}`;
+    return { dialect, url, dataDir, open: () => openDatabase(url), drop: async () => tmp.cleanup() };
+  }
+  const name = `etl_test_${process.pid}_${Date.now()}_${counter++}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  return {
+    dialect,
+    url,
+    dataDir,
+    open: () => openDatabase(url),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+      tmp.cleanup();
+    },
+  };
+}
