@@ -42,10 +42,13 @@ export const COL = {
 
 type ColKey = keyof typeof COL;
 
-/** 0-based index of a named column. */
-export const IDX = Object.fromEntries(Object.entries(COL).map(([k, [pos]]) => [k, pos - 1])) as {
-  readonly [K in ColKey]: number;
-};
+const KEYS = Object.keys(COL) as ColKey[];
+
+/** The 0-based columns the CSV reader keeps (the other ~220 are scanned, never copied). */
+export const PICK: readonly number[] = KEYS.map((k) => COL[k][0] - 1);
+
+/** Where each named column sits in a record read with PICK. */
+export const IDX = Object.fromEntries(KEYS.map((k, j) => [k, j])) as { readonly [K in ColKey]: number };
 
 /** `53 Net Amount`: how messages name a column. */
 export function label(key: ColKey): string {

@@ -24,6 +24,7 @@ import {
   INFO_CLASS,
   label,
   PACKAGE_CLASSES,
+  PICK,
   UPS_MAX_COLUMNS,
   UPS_MIN_COLUMNS,
   WEIGHT_UNITS,
@@ -62,7 +63,7 @@ export async function* parseUps(input: ParseInput): AsyncIterable<ParseBatch> {
   }
   let first = true;
   let previousWidth = 0;
-  for await (const batch of readCsv(input, delimiter)) {
+  for await (const batch of readCsv(input, delimiter, { pick: PICK })) {
     const lines: RawLine[] = [];
     const issues: Issue[] = [];
     const records = batch.records;
@@ -77,11 +78,11 @@ export async function* parseUps(input: ParseInput): AsyncIterable<ParseBatch> {
           issues.push(issue('info', 'wrong_format', { file, row: rec.row }, 'header row skipped; UPS files have none'));
           continue;
         }
-        if (!VERSION.test(version) || fields.length < UPS_MIN_COLUMNS) {
+        if (!VERSION.test(version) || rec.width < UPS_MIN_COLUMNS) {
           issues.push(
             wrongFormat(
               file,
-              `does not look like a UPS Billing Data file: first field is "${version.slice(0, 40)}" (expected a version like 2.1) and the row has ${fields.length} fields (expected ${UPS_MIN_COLUMNS} to ${UPS_MAX_COLUMNS})`,
+              `does not look like a UPS Billing Data file: first field is "${version.slice(0, 40)}" (expected a version like 2.1) and the row has ${rec.width} fields (expected ${UPS_MIN_COLUMNS} to ${UPS_MAX_COLUMNS})`,
             ),
           );
           yield { lines, issues };
@@ -89,19 +90,19 @@ export async function* parseUps(input: ParseInput): AsyncIterable<ParseBatch> {
         }
       }
       const isLast = batch.end !== undefined && r === records.length - 1;
-      if (isLast && batch.end?.endedWithoutNewline === true && fields.length < previousWidth) {
+      if (isLast && batch.end?.endedWithoutNewline === true && rec.width < previousWidth) {
         issues.push(
-          issue('error', 'truncated', { file, row: rec.row }, `the file ends in the middle of this row (${fields.length} of ${previousWidth} fields); it was cut off during download or copy`),
+          issue('error', 'truncated', { file, row: rec.row }, `the file ends in the middle of this row (${rec.width} of ${previousWidth} fields); it was cut off during download or copy`),
         );
         continue;
       }
-      if (fields.length > UPS_MAX_COLUMNS || fields.length < UPS_MIN_COLUMNS) {
+      if (rec.width > UPS_MAX_COLUMNS || rec.width < UPS_MIN_COLUMNS) {
         issues.push(
-          issue('error', 'column_count', { file, row: rec.row }, `has ${fields.length} fields; a UPS Billing Data row has ${UPS_MIN_COLUMNS} to ${UPS_MAX_COLUMNS}`),
+          issue('error', 'column_count', { file, row: rec.row }, `has ${rec.width} fields; a UPS Billing Data row has ${UPS_MIN_COLUMNS} to ${UPS_MAX_COLUMNS}`),
         );
         continue;
       }
-      previousWidth = fields.length;
+      previousWidth = rec.width;
       lines.push(toRawLine(rec));
     }
     if (batch.end?.unterminatedQuoteRow != null) {

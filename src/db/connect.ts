@@ -16,6 +16,11 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  /**
+   * SQLite only: the raw better-sqlite3 connection under `db` (the same single connection, so
+   * statements on it run inside Kysely's open transaction). Used by the charge-insert hot path.
+   */
+  readonly sqlite: SQLite.Database | null;
   /** The URL with any password removed: safe for logs and messages. */
   readonly safeUrl: string;
   close(): Promise<void>;
@@ -48,6 +53,7 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
   const safeUrl = redactUrl(url);
   let db: Kysely<Database>;
   let dialect: Dialect;
+  let raw: SQLite.Database | null = null;
   if (url.startsWith('sqlite:')) {
     const file = sqlitePath(url);
     try {
@@ -57,6 +63,7 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
       conn.pragma('synchronous = NORMAL');
       conn.pragma('foreign_keys = ON');
       conn.pragma('busy_timeout = 10000');
+      raw = conn;
       db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
     } catch (err) {
       throw new SystemError(`cannot open SQLite database ${safeUrl}: ${describeError(err)}`, { cause: err });
@@ -77,7 +84,7 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
   } else {
     throw new UsageError(`unsupported database URL "${safeUrl}": use sqlite:<file> or postgres://user@host:port/db`);
   }
-  const handle: Db = { db, dialect, safeUrl, close: () => db.destroy() };
+  const handle: Db = { db, dialect, sqlite: raw, safeUrl, close: () => db.destroy() };
   if (options.migrate !== false) {
     const { error } = await migrateToLatest(handle.db, dialect);
     if (error !== undefined) {

@@ -76,3 +76,12 @@ export function createDecoder(encoding: TextEncoding): ChunkDecoder {
   const d = iconv.getDecoder(encoding);
   return { write: (c) => d.write(c), end: () => d.end() ?? '' };
 }
+
+/**
+ * A copy of `s` that does not keep its parent alive. V8 represents a slice of 13+ characters as a
+ * view into the string it came from; a tracking number kept for the whole file would otherwise
+ * pin the whole 1 MiB text chunk it was read from (seen: 463 MB peak RSS on a 44 MB file).
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (` ${s}`).slice(1);
+}

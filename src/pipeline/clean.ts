@@ -10,6 +10,7 @@ import { minorDigits } from '../model/money.js';
 import type { ChargeRecord, InvoiceHeader } from '../model/records.js';
 import { parseDecimal, parseMinor, type NumberFormat } from '../parsing/amounts.js';
 import { createDateParser } from '../parsing/dates.js';
+import { detach } from '../parsing/text.js';
 import { parseDimensions } from '../parsing/dimensions.js';
 
 /** Shipment facts one row contributes; `pivot` merges the rows of a shipment. */
@@ -76,7 +77,7 @@ export function createChargeClassifier(map: ChargeMap): (description: string, co
       }
     }
     result ??= (code !== '' ? map.codes?.[code] : undefined) ?? (cls !== '' ? map.classes?.[cls] : undefined) ?? null;
-    if (memo.size < 10_000) memo.set(key, result);
+    if (memo.size < 10_000) memo.set(detach(key), result);
     return result;
   };
 }

@@ -93,7 +93,7 @@ export async function ingestFile(
 ): Promise<FileResult> {
   const landed = await landFile(filePath, ctx.dataDir, adapter.id);
   const file = landed.originalName;
-  const { db, dialect } = ctx.db;
+  const { db } = ctx.db;
   const prior = await db.selectFrom('source_files').select(['id', 'status', 'landed_at']).where('sha256', '=', landed.sha256).executeTakeFirst();
   if (prior !== undefined) {
     return result(file, 'skipped', `identical file already ${prior.status} (source file ${prior.id}); nothing changed`, prior.id);
@@ -119,7 +119,7 @@ export async function ingestFile(
   try {
     loaded = await db.transaction().execute(async (trx) => {
       const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
-      const loader = new FileLoader(trx, dialect, adapter.id, file, sourceFileId);
+      const loader = new FileLoader(trx, ctx.db, adapter.id, file, sourceFileId);
       const pivot = new Pivot(file, sink);
       const clean = createCleaner(adapter, file, sink, options.account);
       const input = decodedInput(landed, encoding, ctx.onProgress && ((done) => ctx.onProgress?.(file, done, landed.bytes)));
@@ -140,7 +140,7 @@ export async function ingestFile(
         if (sink.errors > 0) failed = true;
         if (failed) pending = [];
         else if (pending.length >= FLUSH_AT) {
-          await loader.addCharges(pending);
+          await loader.addCharges(pending, pivot.invoices);
           charges += pending.length;
           pending = [];
         }
@@ -152,7 +152,7 @@ export async function ingestFile(
       }
       const blocking = sink.errorsExcept(LOADING_ERRORS);
       if (blocking.length > 0) throw new Quarantine(sink.list());
-      await loader.addCharges(pending);
+      await loader.addCharges(pending, pivot.invoices);
       charges += pending.length;
       await loader.finish(pivot.invoices.values(), reconciliations);
       const account = options.account ?? pivot.invoices.values().next().value?.header.accountNumber ?? null;

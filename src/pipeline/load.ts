@@ -1,17 +1,29 @@
 /**
  * load: writes one file inside one transaction (the caller owns it). Charges stream in batches;
- * shipments and invoice totals are written when the file is complete; then every charge is linked
- * to its shipment with one UPDATE. Re-loading an invoice that an earlier file loaded replaces it.
+ * shipments (whose ids were handed out as their first charge was written) and invoice totals are
+ * written when the file is complete. Re-loading an invoice that an earlier file loaded replaces it.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Dialect } from '../db/connect.js';
+import { bulkInserter, type BulkInserter, type Row } from '../db/bulk-insert.js';
+import type { Db, Dialect } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { issue, type Issue } from '../model/issue.js';
 import type { InvoiceAggregate, PendingCharge } from './pivot.js';
 import type { Reconciliation } from './validate.js';
 
-/** Rows per multi-row INSERT: 500 × 10 columns stays far below SQLite's and pg's parameter limits. */
-export const CHARGE_BATCH = 500;
+/** Rows per multi-row INSERT of issues. */
+const ISSUE_BATCH = 500;
+
+const CHARGE_COLUMNS = [
+  'invoice_id', 'shipment_id', 'tracking_number', 'charge_code', 'charge_description', 'amount_minor', 'incentive_minor',
+  'currency', 'source_file_id', 'source_row',
+] as const;
+
+const SHIPMENT_COLUMNS = [
+  'id', 'invoice_id', 'tracking_number', 'lead_tracking_number', 'service', 'ship_date', 'zone', 'package_count',
+  'entered_weight', 'billed_weight', 'weight_unit', 'length', 'width', 'height', 'dimension_unit', 'volumetric_weight',
+  'sender_postcode', 'sender_country', 'receiver_postcode', 'receiver_country', 'net_total_minor',
+] as const;
 
 export interface SourceFileRow {
   readonly carrier: string;
@@ -55,11 +67,11 @@ export async function insertSourceFile(db: Kysely<Database>, f: SourceFileRow): 
 }
 
 export async function insertIssues(db: Kysely<Database>, sourceFileId: number | null, runId: number | null, issues: readonly Issue[]): Promise<void> {
-  for (let i = 0; i < issues.length; i += CHARGE_BATCH) {
+  for (let i = 0; i < issues.length; i += ISSUE_BATCH) {
     await db
       .insertInto('data_issues')
       .values(
-        issues.slice(i, i + CHARGE_BATCH).map((x) => ({
+        issues.slice(i, i + ISSUE_BATCH).map((x) => ({
           source_file_id: sourceFileId,
           file_name: x.at.file,
           source_row: x.at.row ?? null,
@@ -80,13 +92,22 @@ export class FileLoader {
   private readonly replacedFiles = new Set<number>();
   readonly notes: Issue[] = [];
 
+  private readonly charges: BulkInserter;
+  private readonly shipments: BulkInserter;
+  /** Shipment ids handed out but not used yet (ids are ours, so charges can point at shipments
+   * that are written when the file is complete; the foreign key is checked at commit). */
+  private freeIds: number[] = [];
+
   constructor(
     private readonly trx: Transaction<Database>,
-    private readonly dialect: Dialect,
+    private readonly db: Pick<Db, 'dialect' | 'sqlite'>,
     private readonly carrier: string,
     private readonly file: string,
     private readonly sourceFileId: number,
-  ) {}
+  ) {
+    this.charges = bulkInserter(db, trx, 'charges', CHARGE_COLUMNS);
+    this.shipments = bulkInserter(db, trx, 'shipments', SHIPMENT_COLUMNS);
+  }
 
   /**
    * Inserts an invoice as soon as it is first seen (its charges need the id). An invoice with the
@@ -132,80 +153,84 @@ export class FileLoader {
     this.invoiceIds.set(inv.key, row.id);
   }
 
-  async addCharges(charges: readonly PendingCharge[]): Promise<void> {
-    for (let i = 0; i < charges.length; i += CHARGE_BATCH) {
-      const values = [];
-      const end = Math.min(charges.length, i + CHARGE_BATCH);
-      for (let j = i; j < end; j++) {
-        const c = charges[j] as PendingCharge;
-        values.push({
-          invoice_id: this.invoiceId(c.invoiceKey),
-          tracking_number: c.trackingNumber,
-          charge_code: c.chargeCode,
-          charge_description: c.chargeDescription,
-          amount_minor: c.amountMinor,
-          incentive_minor: c.incentiveMinor,
-          currency: c.currency,
-          source_file_id: this.sourceFileId,
-          source_row: c.sourceRow,
-        });
+  /** Writes charges; shipments they belong to get their ids now (see freeIds). */
+  async addCharges(charges: readonly PendingCharge[], invoices: ReadonlyMap<string, InvoiceAggregate>): Promise<void> {
+    let needed = 0;
+    for (const c of charges) {
+      if (c.trackingNumber === null) continue;
+      const ship = invoices.get(c.invoiceKey)?.shipments.get(c.trackingNumber);
+      if (ship !== undefined && ship.id === null) {
+        ship.id = -1; // claimed; numbered below
+        needed++;
       }
-      await this.trx.insertInto('charges').values(values).execute();
     }
+    if (needed > 0) await this.reserveShipmentIds(needed);
+    const rows: Row[] = new Array(charges.length);
+    for (let j = 0; j < charges.length; j++) {
+      const c = charges[j] as PendingCharge;
+      let shipmentId: number | null = null;
+      if (c.trackingNumber !== null) {
+        const ship = invoices.get(c.invoiceKey)?.shipments.get(c.trackingNumber);
+        if (ship === undefined) throw new Error(`internal: charge on row ${c.sourceRow} has no shipment ${c.trackingNumber}`);
+        if (ship.id === -1) ship.id = this.freeIds.pop() as number;
+        shipmentId = ship.id;
+      }
+      rows[j] = [this.invoiceId(c.invoiceKey), shipmentId, c.trackingNumber, c.chargeCode, c.chargeDescription, c.amountMinor, c.incentiveMinor, c.currency, this.sourceFileId, c.sourceRow];
+    }
+    await this.charges.insert(rows);
   }
+
+  /**
+   * Makes `n` shipment ids available. SQLite: this transaction already holds the write lock, so
+   * numbers above the table's high-water mark are ours. PostgreSQL: drawn from the identity's
+   * sequence, which is safe under concurrency.
+   */
+  private async reserveShipmentIds(n: number): Promise<void> {
+    if (this.freeIds.length >= n) return;
+    const want = Math.max(n - this.freeIds.length, 1000);
+    if (this.db.dialect === 'postgres') {
+      const r = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('shipments', 'id')) AS id FROM generate_series(1, ${want})`.execute(this.trx);
+      for (const row of r.rows) this.freeIds.push(Number(row.id));
+    } else {
+      if (this.sqliteNext === null) {
+        const r = await sql<{ hi: number }>`SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'shipments'), 0), coalesce((SELECT max(id) FROM shipments), 0)) AS hi`.execute(this.trx);
+        this.sqliteNext = Number(r.rows[0]?.hi ?? 0) + 1;
+      }
+      for (let k = 0; k < want; k++) this.freeIds.push(this.sqliteNext++);
+    }
+    this.freeIds.reverse(); // pop() hands them out in ascending order
+  }
+
+  private sqliteNext: number | null = null;
 
   /** Shipments, invoice totals, the charge → shipment links, and superseded files. */
   async finish(invoices: Iterable<InvoiceAggregate>, reconciliations: ReadonlyMap<string, Reconciliation>): Promise<void> {
     for (const inv of invoices) {
       const invoiceId = this.invoiceId(inv.key);
-      const ships = [...inv.shipments.values()];
-      for (let i = 0; i < ships.length; i += CHARGE_BATCH) {
-        await this.trx
-          .insertInto('shipments')
-          .values(
-            ships.slice(i, i + CHARGE_BATCH).map(({ facts: s }) => ({
-              invoice_id: invoiceId,
-              tracking_number: s.trackingNumber,
-              lead_tracking_number: s.leadTrackingNumber,
-              service: s.service,
-              ship_date: s.shipDate,
-              zone: s.zone,
-              package_count: s.packageCount,
-              entered_weight: s.enteredWeight,
-              billed_weight: s.billedWeight,
-              weight_unit: s.weightUnit,
-              length: s.length,
-              width: s.width,
-              height: s.height,
-              dimension_unit: s.dimensionUnit,
-              volumetric_weight: s.volumetricWeight,
-              sender_postcode: s.senderPostcode,
-              sender_country: s.senderCountry,
-              receiver_postcode: s.receiverPostcode,
-              receiver_country: s.receiverCountry,
-              net_total_minor: s.netTotalMinor,
-            })),
-          )
-          .execute();
+      const unnumbered = [...inv.shipments.values()].filter((a) => a.id === null).length;
+      if (unnumbered > 0) await this.reserveShipmentIds(unnumbered);
+      const rows: Row[] = [];
+      for (const agg of inv.shipments.values()) {
+        agg.id ??= this.freeIds.pop() as number;
+        const s = agg.facts;
+        rows.push([
+          agg.id, invoiceId, s.trackingNumber, s.leadTrackingNumber, s.service, s.shipDate, s.zone, s.packageCount,
+          s.enteredWeight, s.billedWeight, s.weightUnit, s.length, s.width, s.height, s.dimensionUnit, s.volumetricWeight,
+          s.senderPostcode, s.senderCountry, s.receiverPostcode, s.receiverCountry, s.netTotalMinor,
+        ]);
       }
+      await this.shipments.insert(rows);
       await this.trx
         .updateTable('invoices')
         .set({
           net_total_minor: inv.netTotalMinor,
-          reconciled: boolFor(this.dialect, reconciliations.get(inv.key)?.reconciled ?? null),
+          reconciled: boolFor(this.db.dialect, reconciliations.get(inv.key)?.reconciled ?? null),
           shipment_count: inv.shipments.size,
           charge_count: inv.chargeCount,
         })
         .where('id', '=', invoiceId)
         .execute();
     }
-    // One statement links every charge of this file to its shipment (same invoice, same number).
-    await sql`
-      UPDATE charges SET shipment_id = (
-        SELECT s.id FROM shipments s
-        WHERE s.invoice_id = charges.invoice_id AND s.tracking_number = charges.tracking_number
-      )
-      WHERE source_file_id = ${this.sourceFileId} AND tracking_number IS NOT NULL`.execute(this.trx);
     for (const fileId of this.replacedFiles) {
       const left = await this.trx.selectFrom('invoices').select(sql<number>`count(*)`.as('n')).where('source_file_id', '=', fileId).executeTakeFirstOrThrow();
       if (Number(left.n) === 0) await this.trx.updateTable('source_files').set({ status: 'superseded' }).where('id', '=', fileId).execute();

@@ -5,6 +5,7 @@
  */
 import { issue, type IssueSink } from '../model/issue.js';
 import type { ChargeRecord, InvoiceHeader, ShipmentFacts } from '../model/records.js';
+import { detach } from '../parsing/text.js';
 import type { CleanLine, RowShipment } from './clean.js';
 
 export interface InvoiceAggregate {
@@ -17,6 +18,8 @@ export interface InvoiceAggregate {
 }
 
 export interface ShipmentAggregate {
+  /** Database id, assigned by the loader when the first charge of the shipment is written. */
+  id: number | null;
   facts: ShipmentFacts;
   /** Facts were taken from a package row (later package rows do not override them). */
   fromPackageRow: boolean;
@@ -48,10 +51,11 @@ export class Pivot {
     const key = invoiceKey(h);
     let inv = this.invoices.get(key);
     if (inv === undefined) {
-      inv = { key, header: h, firstRow: line.row, netTotalMinor: 0, chargeCount: 0, shipments: new Map() };
+      const header = { ...h, invoiceNumber: detach(h.invoiceNumber), accountNumber: detach(h.accountNumber) };
+      inv = { key: detach(key), header, firstRow: line.row, netTotalMinor: 0, chargeCount: 0, shipments: new Map() };
       this.invoices.set(key, inv);
       this.fresh.push(inv);
-    } else if (inv.header !== h) {
+    } else {
       this.checkSame(inv, line);
     }
     let ship: ShipmentAggregate | undefined;
@@ -91,12 +95,13 @@ export class Pivot {
     let agg = inv.shipments.get(s.trackingNumber);
     if (agg === undefined) {
       agg = {
+        id: null,
         facts: {
-          trackingNumber: s.trackingNumber,
-          leadTrackingNumber: s.leadTrackingNumber,
+          trackingNumber: detach(s.trackingNumber),
+          leadTrackingNumber: maybeDetach(s.leadTrackingNumber),
           service: null,
           shipDate: s.shipDate,
-          zone: s.zone,
+          zone: maybeDetach(s.zone),
           packageCount: 0,
           enteredWeight: null,
           billedWeight: null,
@@ -106,21 +111,21 @@ export class Pivot {
           height: null,
           dimensionUnit: null,
           volumetricWeight: null,
-          senderPostcode: s.senderPostcode,
-          senderCountry: s.senderCountry,
-          receiverPostcode: s.receiverPostcode,
-          receiverCountry: s.receiverCountry,
+          senderPostcode: maybeDetach(s.senderPostcode),
+          senderCountry: maybeDetach(s.senderCountry),
+          receiverPostcode: maybeDetach(s.receiverPostcode),
+          receiverCountry: maybeDetach(s.receiverCountry),
           netTotalMinor: 0,
         },
         fromPackageRow: false,
         serviceRank: 0,
       };
-      inv.shipments.set(s.trackingNumber, agg);
+      inv.shipments.set(agg.facts.trackingNumber, agg);
     }
     const f = agg.facts;
     f.packageCount += s.packageCount;
     if (s.service !== null && s.serviceRank > agg.serviceRank) {
-      f.service = s.service;
+      f.service = detach(s.service);
       agg.serviceRank = s.serviceRank;
     }
     if (s.packageRow && !agg.fromPackageRow) {
@@ -133,11 +138,15 @@ export class Pivot {
       f.height = s.height;
       f.dimensionUnit = s.dimensionUnit;
       f.volumetricWeight = s.volumetricWeight;
-      if (s.zone !== null) f.zone = s.zone;
+      if (s.zone !== null) f.zone = detach(s.zone);
       if (s.shipDate !== null) f.shipDate = s.shipDate;
     }
-    f.leadTrackingNumber ??= s.leadTrackingNumber;
-    f.zone ??= s.zone;
+    f.leadTrackingNumber ??= maybeDetach(s.leadTrackingNumber);
+    f.zone ??= maybeDetach(s.zone);
     return agg;
   }
+}
+
+function maybeDetach(s: string | null): string | null {
+  return s === null ? null : detach(s);
 }

@@ -103,7 +103,7 @@ export function initialMigration(dialect: Dialect): Migration {
 
       await id(db, 'charges')
         .addColumn('invoice_id', t.ref, (c) => c.notNull().references('invoices.id').onDelete('cascade'))
-        .addColumn('shipment_id', t.ref, (c) => c.references('shipments.id').onDelete('cascade'))
+        .addColumn('shipment_id', t.ref)
         .addColumn('tracking_number', 'text')
         .addColumn('charge_code', 'text', (c) => c.notNull())
         .addColumn('charge_description', 'text', (c) => c.notNull())
@@ -112,10 +112,14 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('currency', 'text', (c) => c.notNull())
         .addColumn('source_file_id', t.ref, (c) => c.notNull().references('source_files.id'))
         .addColumn('source_row', 'integer', (c) => c.notNull())
+        // Deferred: the loader writes charges before the shipments they point at (ids assigned
+        // up front), and the check happens at commit.
+        .addForeignKeyConstraint('charges_shipment_id_fkey', ['shipment_id'], 'shipments', ['id'], (fk) =>
+          fk.onDelete('cascade').deferrable().initiallyDeferred(),
+        )
         .execute();
       await db.schema.createIndex('charges_invoice_id_idx').on('charges').column('invoice_id').execute();
       await db.schema.createIndex('charges_shipment_id_idx').on('charges').column('shipment_id').execute();
-      await db.schema.createIndex('charges_source_file_id_idx').on('charges').columns(['source_file_id', 'tracking_number']).execute();
 
       await id(db, 'data_issues')
         .addColumn('source_file_id', t.ref, (c) => c.references('source_files.id').onDelete('cascade'))
