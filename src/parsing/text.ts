@@ -37,11 +37,26 @@ export class Utf8Check {
   private valid = true;
 
   update(chunk: Buffer): void {
-    if (!this.valid) return;
-    const buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    const cut = completeLength(buf);
-    if (!isUtf8(buf.subarray(0, cut))) this.valid = false;
-    this.carry = Buffer.from(buf.subarray(cut));
+    if (!this.valid || chunk.length === 0) return;
+    let body = chunk;
+    if (this.carry.length > 0) {
+      // finish the sequence the previous chunk ended in (at most 3 bytes + 3 bytes)
+      const take = Math.min(chunk.length, 4 - this.carry.length);
+      const joined = Buffer.concat([this.carry, chunk.subarray(0, take)]);
+      const done = completeLength(joined);
+      if (done === 0 && take === chunk.length) {
+        this.carry = joined;
+        return;
+      }
+      if (!isUtf8(joined.subarray(0, done))) {
+        this.valid = false;
+        return;
+      }
+      body = chunk.subarray(take - (joined.length - done));
+    }
+    const cut = completeLength(body);
+    if (!isUtf8(body.subarray(0, cut))) this.valid = false;
+    this.carry = Buffer.from(body.subarray(cut));
   }
 
   /** Final verdict: every byte was valid UTF-8 and nothing was left half-written. */

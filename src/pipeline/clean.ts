@@ -3,7 +3,7 @@
  * dates ISO, charge names canonical codes, units canonical. Pure: no db, no fs. Problems become
  * issues pushed to `sink`; a row whose invoice fields are unusable is dropped (with an error).
  */
-import type { CarrierAdapter, ChargeMap, RawLine, RawShipment } from '../carrier-kit/contract.js';
+import type { CarrierAdapter, ChargeMap, ColumnLabels, RawInvoice, RawLine, RawShipment } from '../carrier-kit/contract.js';
 import type { ChargeCode } from '../model/charge-codes.js';
 import { issue, type IssueSink } from '../model/issue.js';
 import { minorDigits } from '../model/money.js';
@@ -11,6 +11,7 @@ import type { ChargeRecord, InvoiceHeader } from '../model/records.js';
 import { parseDecimal, parseMinor, type NumberFormat } from '../parsing/amounts.js';
 import { createDateParser } from '../parsing/dates.js';
 import { detach } from '../parsing/text.js';
+import { invoiceKey } from './pivot.js';
 import { parseDimensions } from '../parsing/dimensions.js';
 
 /** Shipment facts one row contributes; `pivot` merges the rows of a shipment. */
@@ -37,11 +38,21 @@ export interface RowShipment {
   readonly receiverCountry: string | null;
 }
 
+/** An invoice header plus its identity within the file (account + number). */
+export interface CleanInvoice extends InvoiceHeader {
+  readonly key: string;
+}
+
+export interface CleanCharge extends ChargeRecord {
+  readonly invoiceKey: string;
+}
+
 export interface CleanLine {
   readonly row: number;
-  readonly invoice: InvoiceHeader;
+  /** The same object for consecutive rows of the same invoice. */
+  readonly invoice: CleanInvoice;
   readonly shipment: RowShipment | null;
-  readonly charges: readonly ChargeRecord[];
+  readonly charges: readonly CleanCharge[];
 }
 
 export type Cleaner = (line: RawLine) => CleanLine | null;
@@ -157,10 +168,19 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     };
   }
 
-  return (line) => {
-    const row = line.row;
-    const cols = line.columns;
-    const inv = line.invoice;
+  // Every row repeats its invoice's fields: parse them once per run of equal rows.
+  let lastRaw: RawInvoice | null = null;
+  let lastHeader: CleanInvoice | null = null;
+
+  function header(inv: RawInvoice, row: number, cols: ColumnLabels): CleanInvoice | null {
+    if (
+      lastRaw !== null && lastHeader !== null &&
+      (lastRaw === inv ||
+        (lastRaw.number === inv.number && lastRaw.date === inv.date && lastRaw.accountNumber === inv.accountNumber &&
+          lastRaw.currency === inv.currency && lastRaw.statedTotal === inv.statedTotal))
+    ) {
+      return lastHeader;
+    }
     const before = sink.errors;
     const currency = (inv.currency || locale.defaultCurrency).toUpperCase();
     if (inv.number === '') sink.push(issue('error', 'missing_value', { file, row, column: cols.invoiceNumber }, 'invoice number is empty'));
@@ -170,8 +190,26 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     }
     const statedTotalMinor = inv.statedTotal === '' ? null : amount(inv.statedTotal, currency, row, cols.statedTotal, 'invoice total');
     if (sink.errors > before || invoiceDate === null) return null;
+    const h = {
+      invoiceNumber: inv.number,
+      accountNumber: inv.accountNumber || defaultAccount,
+      invoiceDate,
+      currency,
+      statedTotalMinor,
+    };
+    lastRaw = inv;
+    lastHeader = { ...h, key: invoiceKey(h) };
+    return lastHeader;
+  }
 
-    const charges: ChargeRecord[] = [];
+  return (line) => {
+    const row = line.row;
+    const cols = line.columns;
+    const invoice = header(line.invoice, row, cols);
+    if (invoice === null) return null;
+    const currency = invoice.currency;
+
+    const charges: CleanCharge[] = [];
     const trackingNumber = line.shipment?.trackingNumber ?? null;
     for (const c of line.charges) {
       const chargeCurrency = (c.currency || currency).toUpperCase();
@@ -196,17 +234,12 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
         currency,
         trackingNumber,
         sourceRow: row,
+        invoiceKey: invoice.key,
       });
     }
     return {
       row,
-      invoice: {
-        invoiceNumber: inv.number,
-        accountNumber: inv.accountNumber || defaultAccount,
-        invoiceDate,
-        currency,
-        statedTotalMinor,
-      },
+      invoice,
       shipment: line.shipment === null ? null : shipmentOf(line.shipment, line),
       charges,
     };

@@ -6,8 +6,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
 import { describeError, SystemError } from '../errors.js';
 import { Utf8Check } from '../parsing/text.js';
 
@@ -41,25 +39,29 @@ export async function landFile(filePath: string, dataDir: string, carrier: strin
   let bytes = 0;
   try {
     fs.mkdirSync(dir, { recursive: true });
-    const out = fs.createWriteStream(tmp);
-    const tap = new Writable({
-      write(chunk: Buffer, _enc, done) {
+    // One reused buffer for read, hash, UTF-8 check and write: no garbage per chunk.
+    const buf = Buffer.allocUnsafe(1 << 20);
+    const src = await fs.promises.open(filePath, 'r');
+    const dest = await fs.promises.open(tmp, 'w');
+    try {
+      for (;;) {
+        const { bytesRead } = await src.read(buf, 0, buf.length, null);
+        if (bytesRead === 0) break;
+        const chunk = buf.subarray(0, bytesRead);
         hash.update(chunk);
         utf8.update(chunk);
-        bytes += chunk.length;
+        bytes += bytesRead;
         if (headLen < HEAD_BYTES) {
           const part = chunk.subarray(0, HEAD_BYTES - headLen);
           headParts.push(Buffer.from(part));
           headLen += part.length;
         }
-        if (out.write(chunk)) done();
-        else out.once('drain', () => done());
-      },
-      final(done) {
-        out.end(done);
-      },
-    });
-    await pipeline(fs.createReadStream(filePath, { highWaterMark: 1 << 20 }), tap);
+        await dest.write(chunk, 0, bytesRead);
+      }
+    } finally {
+      await src.close();
+      await dest.close();
+    }
     const sha256 = hash.digest('hex');
     const storedPath = path.join(dir, `${sha256.slice(0, 16)}-${safeName(originalName)}`);
     if (fs.existsSync(storedPath)) fs.rmSync(tmp);

@@ -8,7 +8,8 @@ import { bulkInserter, type BulkInserter, type Row } from '../db/bulk-insert.js'
 import type { Db, Dialect } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { issue, type Issue } from '../model/issue.js';
-import type { InvoiceAggregate, PendingCharge } from './pivot.js';
+import type { CleanCharge as PendingCharge } from './clean.js';
+import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
 import type { Reconciliation } from './validate.js';
 
 /** Rows per multi-row INSERT of issues. */
@@ -153,12 +154,13 @@ export class FileLoader {
     this.invoiceIds.set(inv.key, row.id);
   }
 
-  /** Writes charges; shipments they belong to get their ids now (see freeIds). */
+  /** Writes charges; the open shipments they belong to get their ids now (see freeIds). */
   async addCharges(charges: readonly PendingCharge[], invoices: ReadonlyMap<string, InvoiceAggregate>): Promise<void> {
+    if (charges.length === 0) return;
     let needed = 0;
     for (const c of charges) {
       if (c.trackingNumber === null) continue;
-      const ship = invoices.get(c.invoiceKey)?.shipments.get(c.trackingNumber);
+      const ship = invoices.get(c.invoiceKey)?.open.get(c.trackingNumber);
       if (ship !== undefined && ship.id === null) {
         ship.id = -1; // claimed; numbered below
         needed++;
@@ -170,14 +172,56 @@ export class FileLoader {
       const c = charges[j] as PendingCharge;
       let shipmentId: number | null = null;
       if (c.trackingNumber !== null) {
-        const ship = invoices.get(c.invoiceKey)?.shipments.get(c.trackingNumber);
-        if (ship === undefined) throw new Error(`internal: charge on row ${c.sourceRow} has no shipment ${c.trackingNumber}`);
+        const ship = invoices.get(c.invoiceKey)?.open.get(c.trackingNumber);
+        if (ship === undefined) throw new Error(`internal: charge on row ${c.sourceRow} has no open shipment ${c.trackingNumber}`);
         if (ship.id === -1) ship.id = this.freeIds.pop() as number;
         shipmentId = ship.id;
       }
       rows[j] = [this.invoiceId(c.invoiceKey), shipmentId, c.trackingNumber, c.chargeCode, c.chargeDescription, c.amountMinor, c.incentiveMinor, c.currency, this.sourceFileId, c.sourceRow];
     }
     await this.charges.insert(rows);
+  }
+
+  /**
+   * Writes shipments taken from the pivot: new ones are inserted; continuations of a shipment
+   * written earlier add their counts and fill facts the first part did not have.
+   */
+  async writeShipments(aggs: readonly ShipmentAggregate[]): Promise<void> {
+    const unnumbered = aggs.filter((a) => a.id === null).length;
+    if (unnumbered > 0) await this.reserveShipmentIds(unnumbered);
+    const rows: Row[] = [];
+    for (const agg of aggs) {
+      agg.id ??= this.freeIds.pop() as number;
+      const s = agg.facts;
+      if (agg.continuation) {
+        this.continuations++;
+        await this.trx
+          .updateTable('shipments')
+          .set((eb) => ({
+            package_count: eb('package_count', '+', s.packageCount),
+            net_total_minor: eb('net_total_minor', '+', s.netTotalMinor),
+            service: eb.fn.coalesce('service', eb.val(s.service)),
+            zone: eb.fn.coalesce('zone', eb.val(s.zone)),
+            entered_weight: eb.fn.coalesce('entered_weight', eb.val(s.enteredWeight)),
+            billed_weight: eb.fn.coalesce('billed_weight', eb.val(s.billedWeight)),
+            weight_unit: eb.fn.coalesce('weight_unit', eb.val(s.weightUnit)),
+            length: eb.fn.coalesce('length', eb.val(s.length)),
+            width: eb.fn.coalesce('width', eb.val(s.width)),
+            height: eb.fn.coalesce('height', eb.val(s.height)),
+            dimension_unit: eb.fn.coalesce('dimension_unit', eb.val(s.dimensionUnit)),
+            volumetric_weight: eb.fn.coalesce('volumetric_weight', eb.val(s.volumetricWeight)),
+          }))
+          .where('id', '=', agg.id)
+          .execute();
+        continue;
+      }
+      rows.push([
+        agg.id, this.invoiceId(agg.invoiceKey), s.trackingNumber, s.leadTrackingNumber, s.service, s.shipDate, s.zone, s.packageCount,
+        s.enteredWeight, s.billedWeight, s.weightUnit, s.length, s.width, s.height, s.dimensionUnit, s.volumetricWeight,
+        s.senderPostcode, s.senderCountry, s.receiverPostcode, s.receiverCountry, s.netTotalMinor,
+      ]);
+    }
+    await this.shipments.insert(rows);
   }
 
   /**
@@ -202,33 +246,21 @@ export class FileLoader {
   }
 
   private sqliteNext: number | null = null;
+  /** Shipments that came back after being written (for tests and logs). */
+  continuations = 0;
 
-  /** Shipments, invoice totals, the charge → shipment links, and superseded files. */
+  /** Invoice totals and superseded files, once every shipment and charge is written. */
   async finish(invoices: Iterable<InvoiceAggregate>, reconciliations: ReadonlyMap<string, Reconciliation>): Promise<void> {
     for (const inv of invoices) {
-      const invoiceId = this.invoiceId(inv.key);
-      const unnumbered = [...inv.shipments.values()].filter((a) => a.id === null).length;
-      if (unnumbered > 0) await this.reserveShipmentIds(unnumbered);
-      const rows: Row[] = [];
-      for (const agg of inv.shipments.values()) {
-        agg.id ??= this.freeIds.pop() as number;
-        const s = agg.facts;
-        rows.push([
-          agg.id, invoiceId, s.trackingNumber, s.leadTrackingNumber, s.service, s.shipDate, s.zone, s.packageCount,
-          s.enteredWeight, s.billedWeight, s.weightUnit, s.length, s.width, s.height, s.dimensionUnit, s.volumetricWeight,
-          s.senderPostcode, s.senderCountry, s.receiverPostcode, s.receiverCountry, s.netTotalMinor,
-        ]);
-      }
-      await this.shipments.insert(rows);
       await this.trx
         .updateTable('invoices')
         .set({
           net_total_minor: inv.netTotalMinor,
           reconciled: boolFor(this.db.dialect, reconciliations.get(inv.key)?.reconciled ?? null),
-          shipment_count: inv.shipments.size,
+          shipment_count: inv.shipmentCount,
           charge_count: inv.chargeCount,
         })
-        .where('id', '=', invoiceId)
+        .where('id', '=', this.invoiceId(inv.key))
         .execute();
     }
     for (const fileId of this.replacedFiles) {

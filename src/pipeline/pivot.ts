@@ -1,7 +1,10 @@
 /**
  * pivot: clean lines → invoices with their shipments, and the charge lines to load. Pure and
- * streaming: charges pass straight through to the loader; only invoice and shipment aggregates
- * (one small object per shipment) are kept until the end of the file.
+ * streaming: charges pass straight through to the loader. Shipment aggregates stay open while
+ * their rows arrive; when too many are open the oldest are handed to the loader ("spilled") and
+ * only their id is remembered, so memory does not grow with the file (about 80 bytes per spilled
+ * shipment instead of ~1 KiB). A row that comes back to a spilled shipment opens a continuation
+ * whose counts are added to the written row.
  */
 import { issue, type IssueSink } from '../model/issue.js';
 import type { ChargeRecord, InvoiceHeader, ShipmentFacts } from '../model/records.js';
@@ -14,20 +17,24 @@ export interface InvoiceAggregate {
   readonly firstRow: number;
   netTotalMinor: number;
   chargeCount: number;
-  readonly shipments: Map<string, ShipmentAggregate>;
+  /** Distinct shipments seen (open, spilled or continued). */
+  shipmentCount: number;
+  /** Shipments whose rows may still come. */
+  readonly open: Map<string, ShipmentAggregate>;
+  /** Shipments already written: tracking number → id. */
+  readonly spilled: Map<string, number>;
 }
 
 export interface ShipmentAggregate {
-  /** Database id, assigned by the loader when the first charge of the shipment is written. */
+  readonly invoiceKey: string;
+  /** Database id: assigned by the loader when its first charge is written (or at spill). */
   id: number | null;
+  /** The row was already written; this aggregate holds what came after (added, not replaced). */
+  readonly continuation: boolean;
   facts: ShipmentFacts;
   /** Facts were taken from a package row (later package rows do not override them). */
   fromPackageRow: boolean;
   serviceRank: number;
-}
-
-export interface PendingCharge extends ChargeRecord {
-  readonly invoiceKey: string;
 }
 
 /** Invoice identity within a file: account + invoice number. */
@@ -39,6 +46,8 @@ export class Pivot {
   readonly invoices = new Map<string, InvoiceAggregate>();
   /** Invoices first seen since the last `takeNewInvoices()`: the loader inserts them first. */
   private fresh: InvoiceAggregate[] = [];
+  /** Open shipment aggregates over all invoices. */
+  openCount = 0;
 
   constructor(
     private readonly file: string,
@@ -46,16 +55,16 @@ export class Pivot {
   ) {}
 
   /** Adds a clean line; appends its charges to `out`. */
-  add(line: CleanLine, out: PendingCharge[]): void {
+  add(line: CleanLine, out: ChargeRecord[]): void {
     const h = line.invoice;
-    const key = invoiceKey(h);
+    const key = h.key;
     let inv = this.invoices.get(key);
     if (inv === undefined) {
-      const header = { ...h, invoiceNumber: detach(h.invoiceNumber), accountNumber: detach(h.accountNumber) };
-      inv = { key: detach(key), header, firstRow: line.row, netTotalMinor: 0, chargeCount: 0, shipments: new Map() };
+      const header = { ...h, key: detach(key), invoiceNumber: detach(h.invoiceNumber), accountNumber: detach(h.accountNumber) };
+      inv = { key: header.key, header, firstRow: line.row, netTotalMinor: 0, chargeCount: 0, shipmentCount: 0, open: new Map(), spilled: new Map() };
       this.invoices.set(key, inv);
       this.fresh.push(inv);
-    } else {
+    } else if (inv.header !== h) {
       this.checkSame(inv, line);
     }
     let ship: ShipmentAggregate | undefined;
@@ -64,7 +73,7 @@ export class Pivot {
       inv.netTotalMinor += c.amountMinor;
       inv.chargeCount++;
       if (ship !== undefined) ship.facts.netTotalMinor += c.amountMinor;
-      out.push({ ...c, invoiceKey: key });
+      out.push(c);
     }
   }
 
@@ -72,6 +81,33 @@ export class Pivot {
     const f = this.fresh;
     this.fresh = [];
     return f;
+  }
+
+  /** Removes and returns the `n` longest-open shipments (first seen first). */
+  takeOldest(n: number): ShipmentAggregate[] {
+    const out: ShipmentAggregate[] = [];
+    for (const inv of this.invoices.values()) {
+      for (const [k, agg] of inv.open) {
+        if (out.length >= n) return out;
+        inv.open.delete(k);
+        this.openCount--;
+        out.push(agg);
+      }
+    }
+    return out;
+  }
+
+  /** Removes and returns every open shipment. */
+  takeAll(): ShipmentAggregate[] {
+    return this.takeOldest(this.openCount);
+  }
+
+  /** Remembers written shipments by id, for rows that refer to them later. */
+  markWritten(aggs: readonly ShipmentAggregate[]): void {
+    for (const a of aggs) {
+      if (a.id === null) throw new Error(`internal: shipment ${a.facts.trackingNumber} written without an id`);
+      this.invoices.get(a.invoiceKey)?.spilled.set(a.facts.trackingNumber, a.id);
+    }
   }
 
   /** Every row of an invoice must agree on its date, currency and stated total. */
@@ -92,10 +128,14 @@ export class Pivot {
   }
 
   private addShipment(inv: InvoiceAggregate, s: RowShipment): ShipmentAggregate {
-    let agg = inv.shipments.get(s.trackingNumber);
+    let agg = inv.open.get(s.trackingNumber);
     if (agg === undefined) {
+      const writtenId = inv.spilled.get(s.trackingNumber);
+      if (writtenId === undefined) inv.shipmentCount++;
       agg = {
-        id: null,
+        invoiceKey: inv.key,
+        id: writtenId ?? null,
+        continuation: writtenId !== undefined,
         facts: {
           trackingNumber: detach(s.trackingNumber),
           leadTrackingNumber: maybeDetach(s.leadTrackingNumber),
@@ -120,7 +160,8 @@ export class Pivot {
         fromPackageRow: false,
         serviceRank: 0,
       };
-      inv.shipments.set(agg.facts.trackingNumber, agg);
+      inv.open.set(agg.facts.trackingNumber, agg);
+      this.openCount++;
     }
     const f = agg.facts;
     f.packageCount += s.packageCount;

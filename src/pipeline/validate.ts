@@ -8,7 +8,8 @@ import type { z } from 'zod';
 import { issue, type Issue, type IssueSink } from '../model/issue.js';
 import { formatMinor } from '../model/money.js';
 import { chargeSchema, invoiceHeaderSchema, shipmentFactsSchema } from '../model/records.js';
-import type { InvoiceAggregate, PendingCharge } from './pivot.js';
+import type { CleanCharge as PendingCharge } from './clean.js';
+import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
 
 export interface Reconciliation {
   /** null when the file states no total for the invoice. */
@@ -30,14 +31,18 @@ export function validateCharge(file: string, c: PendingCharge, sink: IssueSink):
   return false;
 }
 
-/** Validates an invoice and its shipments, and reconciles it to its stated total. */
+/** Checks a shipment before it is written; pushes an issue and returns false when invalid. */
+export function validateShipment(file: string, s: ShipmentAggregate, sink: IssueSink): boolean {
+  const r = shipmentFactsSchema.safeParse(s.facts);
+  if (r.success) return true;
+  sink.push(schemaIssue(file, undefined, `shipment ${s.facts.trackingNumber}`, r.error));
+  return false;
+}
+
+/** Validates an invoice header and reconciles it to its stated total. */
 export function validateInvoice(file: string, inv: InvoiceAggregate, sink: IssueSink): Reconciliation {
   const h = invoiceHeaderSchema.safeParse(inv.header);
   if (!h.success) sink.push(schemaIssue(file, inv.firstRow, `invoice ${inv.header.invoiceNumber}`, h.error));
-  for (const s of inv.shipments.values()) {
-    const r = shipmentFactsSchema.safeParse(s.facts);
-    if (!r.success) sink.push(schemaIssue(file, inv.firstRow, `shipment ${s.facts.trackingNumber}`, r.error));
-  }
   const stated = inv.header.statedTotalMinor;
   if (stated === null) return { reconciled: null, differenceMinor: null };
   const diff = inv.netTotalMinor - stated;

@@ -49,7 +49,9 @@ const SHIPMENT_COLUMNS = [
 
 const cases = goldenCases(UPS_FIXTURES);
 
-describe('UPS golden fixtures', () => {
+// spillAt 1 writes every shipment out as soon as another opens, so rows that come back to a
+// shipment exercise the continuation path; the result must be identical.
+for (const spillAt of [undefined, 1]) describe(`UPS golden fixtures${spillAt === undefined ? '' : ' (shipments spilled at once)'}`, () => {
   let tdb: TestDatabase;
   let db: Db;
   before(async () => {
@@ -68,7 +70,7 @@ describe('UPS golden fixtures', () => {
   for (const c of cases) {
     test(c.name, async () => {
       const expected = expectedSchema.parse(JSON.parse(fs.readFileSync(c.expectedFile, 'utf8')));
-      const [r] = await ingest(db, tdb.dataDir, [c.file]);
+      const [r] = await ingest(db, tdb.dataDir, [c.file], 'ups', spillAt);
       assert.ok(r);
       assert.equal(r.status, 'loaded', r.message ?? '');
       const k = db.db;

@@ -62,3 +62,14 @@ describe('sniffDelimiter', () => {
     assert.equal(sniffDelimiter('no delimiters here\n'), null);
   });
 });
+
+describe('CsvReader pick', () => {
+  test('keeps only the picked columns, in pick order, and still counts every field', () => {
+    const r = new CsvReader(',', { pick: [3, 0, 9] });
+    const recs = [...r.push('a,b,"c,c",d,e\nf,"g""",h\n'), ...r.end().records];
+    assert.deepEqual(recs.map((x) => [x.fields, x.width]), [
+      [['d', 'a', ''], 5],
+      [['', 'f', ''], 3],
+    ]);
+  });
+});

@@ -3,11 +3,11 @@ import { findCarrier } from '../../carriers/index.js';
 import type { Db } from '../../src/db/connect.js';
 import { ingestFile, type FileResult } from '../../src/pipeline/ingest.js';
 
-export async function ingest(db: Db, dataDir: string, files: readonly string[], carrier = 'ups'): Promise<FileResult[]> {
+export async function ingest(db: Db, dataDir: string, files: readonly string[], carrier = 'ups', spillAt?: number): Promise<FileResult[]> {
   const adapter = findCarrier(carrier);
   if (adapter === undefined) throw new Error(`no carrier ${carrier}`);
   const out: FileResult[] = [];
-  for (const f of files) out.push(await ingestFile({ db, dataDir, runId: null }, adapter, f));
+  for (const f of files) out.push(await ingestFile({ db, dataDir, runId: null, ...(spillAt === undefined ? {} : { spillAt, readChunk: 700 }) }, adapter, f));
   return out;
 }
 

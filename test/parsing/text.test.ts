@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createDecoder, detach, looksBinary, Utf8Check } from '../../src/parsing/text.js';
+
+function check(buf: Buffer, cuts: number[]): boolean {
+  const c = new Utf8Check();
+  let at = 0;
+  for (const cut of [...cuts, buf.length]) {
+    c.update(buf.subarray(at, cut));
+    at = cut;
+  }
+  return c.result();
+}
+
+describe('Utf8Check', () => {
+  const utf8 = Buffer.from('Zuschlag für große Pakete € 😀 Øre', 'utf8');
+  const latin1 = Buffer.from('Wöchentliche Servicepauschale', 'latin1');
+
+  test('accepts UTF-8 however the chunks cut through multi-byte characters', () => {
+    for (let i = 0; i <= utf8.length; i++) {
+      for (let j = i; j <= utf8.length; j += 3) assert.equal(check(utf8, [i, j]), true, `cuts ${i},${j}`);
+    }
+  });
+
+  test('rejects Latin-1 bytes, and a file that ends inside a character', () => {
+    for (let i = 0; i <= latin1.length; i++) assert.equal(check(latin1, [i]), false, `cut ${i}`);
+    assert.equal(check(utf8.subarray(0, utf8.indexOf(0xf0) + 2), []), false);
+  });
+});
+
+describe('decoding', () => {
+  test('cp1252 decodes the euro sign and umlauts (Node 20 TextDecoder gets 0x80 wrong)', () => {
+    const d = createDecoder('cp1252');
+    assert.equal(d.write(Buffer.from([0x80, 0x20, 0xe4, 0xf6])) + d.end(), '€ äö');
+  });
+  test('utf8 strips the BOM and joins characters split across chunks', () => {
+    const d = createDecoder('utf8');
+    const b = Buffer.from('\ufeffgroße', 'utf8');
+    assert.equal(d.write(b.subarray(0, 7)) + d.write(b.subarray(7)) + d.end(), 'große');
+  });
+  test('binary detection', () => {
+    assert.equal(looksBinary(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0])), true);
+    assert.equal(looksBinary(Buffer.from('2.1,0000A12B34,DE\r\n', 'latin1')), false);
+  });
+  test('detach returns an equal string', () => {
+    const big = 'x'.repeat(100_000);
+    assert.equal(detach(big.slice(10, 40)), big.slice(10, 40));
+    assert.equal(detach('short'), 'short');
+  });
+});
