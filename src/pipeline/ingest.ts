@@ -54,6 +54,8 @@ export interface FileResult {
   readonly unreconciled: number;
   readonly warnings: number;
   readonly errors: number;
+  /** Rows that came back to a shipment already written out (see SPILL_AT). */
+  readonly shipmentsReopened: number;
   /** The first issues, for the terminal; all stored ones are in data_issues. */
   readonly issues: readonly Issue[];
 }
@@ -138,7 +140,7 @@ export async function ingestFile(
 
   const sink = new IssueSink(file);
   const spillAt = ctx.spillAt ?? SPILL_AT;
-  let loaded: { invoices: number; charges: number; unreconciled: number; sourceFileId: number; notes: Issue[] };
+  let loaded: { invoices: number; charges: number; unreconciled: number; sourceFileId: number; notes: Issue[]; reopened: number };
   try {
     loaded = await db.transaction().execute(async (trx) => {
       const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
@@ -190,7 +192,7 @@ export async function ingestFile(
       await insertIssues(trx, sourceFileId, ctx.runId, stored);
       let unreconciled = 0;
       for (const r of reconciliations.values()) if (r.reconciled === false) unreconciled++;
-      return { invoices: pivot.invoices.size, charges, unreconciled, sourceFileId, notes: loader.notes };
+      return { invoices: pivot.invoices.size, charges, unreconciled, sourceFileId, notes: loader.notes, reopened: loader.continuations };
     });
   } catch (err) {
     if (err instanceof Quarantine) return quarantine(ctx, sourceRow, err.issues);
@@ -208,12 +210,13 @@ export async function ingestFile(
     unreconciled: loaded.unreconciled,
     warnings: sink.total - sink.errors + loaded.notes.length,
     errors: sink.errors,
+    shipmentsReopened: loaded.reopened,
     issues: all.filter((i) => i.severity !== 'info').slice(0, 20),
   };
 }
 
 function result(file: string, status: FileResult['status'], message: string | null, sourceFileId: number | null): FileResult {
-  return { file, status, message, sourceFileId, invoices: 0, charges: 0, unreconciled: 0, warnings: 0, errors: 0, issues: [] };
+  return { file, status, message, sourceFileId, invoices: 0, charges: 0, unreconciled: 0, warnings: 0, errors: 0, shipmentsReopened: 0, issues: [] };
 }
 
 /** Records a quarantined file and its issues in their own transaction. */
@@ -240,6 +243,7 @@ async function quarantine(
     unreconciled: 0,
     warnings: issues.length - errors.length,
     errors: errors.length,
+    shipmentsReopened: 0,
     issues: [...errors, ...issues.filter((i) => i.severity === 'warning')].slice(0, 20),
   };
 }

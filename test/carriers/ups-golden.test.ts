@@ -63,6 +63,11 @@ for (const spillAt of [undefined, 1]) describe(`UPS golden fixtures${spillAt ===
     await tdb.drop();
   });
 
+  let reopened = 0;
+  if (spillAt !== undefined) {
+    after(() => assert.ok(reopened > 0, 'spilling reopened no shipment: the continuation path was not exercised'));
+  }
+
   test('there are golden cases to walk', () => {
     assert.ok(cases.length >= 6, `found ${cases.length} UPS golden cases`);
   });
@@ -73,6 +78,7 @@ for (const spillAt of [undefined, 1]) describe(`UPS golden fixtures${spillAt ===
       const [r] = await ingest(db, tdb.dataDir, [c.file], 'ups', spillAt);
       assert.ok(r);
       assert.equal(r.status, 'loaded', r.message ?? '');
+      reopened += r.shipmentsReopened;
       const k = db.db;
       const source = await k.selectFrom('source_files').selectAll().where('id', '=', r.sourceFileId).executeTakeFirstOrThrow();
       assert.equal(source.encoding, expected.encoding === 'latin1' ? 'cp1252' : 'utf8');
