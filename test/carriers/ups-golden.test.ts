@@ -64,9 +64,6 @@ for (const spillAt of [undefined, 1]) describe(`UPS golden fixtures${spillAt ===
   });
 
   let reopened = 0;
-  if (spillAt !== undefined) {
-    after(() => assert.ok(reopened > 0, 'spilling reopened no shipment: the continuation path was not exercised'));
-  }
 
   test('there are golden cases to walk', () => {
     assert.ok(cases.length >= 6, `found ${cases.length} UPS golden cases`);
@@ -118,6 +115,12 @@ for (const spillAt of [undefined, 1]) describe(`UPS golden fixtures${spillAt ===
         .orderBy('id')
         .execute();
       assert.deepEqual(issues, expected.issues);
+    });
+  }
+
+  if (spillAt !== undefined) {
+    test('spilling reopened shipments, so the continuation path was exercised', () => {
+      assert.ok(reopened > 0, `reopened ${reopened}`);
     });
   }
 });
