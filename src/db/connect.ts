@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
 import { describeError, SystemError, UsageError } from '../errors.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
@@ -26,14 +25,19 @@ export interface Db {
   close(): Promise<void>;
 }
 
-// pg returns BIGINT as text by default; our bigints are ids and minor-unit sums, well inside
-// 2^53, so numbers are exact. DATE stays text so no time zone can shift it.
-pg.types.setTypeParser(20, (v) => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new SystemError(`integer ${v} from PostgreSQL exceeds 2^53`);
-  return n;
-});
-pg.types.setTypeParser(1082, (v) => v);
+/** pg is loaded only for PostgreSQL URLs (it adds ~15 MB to every process that loads it). */
+async function loadPg(): Promise<typeof import('pg').default> {
+  const pg = (await import('pg')).default;
+  // pg returns BIGINT as text by default; our bigints are ids and minor-unit sums, well inside
+  // 2^53, so numbers are exact. DATE stays text so no time zone can shift it.
+  pg.types.setTypeParser(20, (v) => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n)) throw new SystemError(`integer ${v} from PostgreSQL exceeds 2^53`);
+    return n;
+  });
+  pg.types.setTypeParser(1082, (v) => v);
+  return pg;
+}
 
 /** Removes the password from a database URL. */
 export function redactUrl(url: string): string {
@@ -70,6 +74,7 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
     }
     dialect = 'sqlite';
   } else if (/^postgres(ql)?:\/\//.test(url)) {
+    const pg = await loadPg();
     const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
     // An idle client losing its server must not crash the process; the next query reports it.
     pool.on('error', () => undefined);

@@ -5,7 +5,6 @@
  * 20.20), so single-byte code pages go through iconv-lite, which implements them correctly.
  */
 import { isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
 
 /** Encodings we read. `cp1252` is what "Latin-1" files from Windows really are (a superset). */
 export type TextEncoding = 'utf8' | 'cp1252' | 'iso-8859-10';
@@ -83,11 +82,13 @@ export interface ChunkDecoder {
   end(): string;
 }
 
-export function createDecoder(encoding: TextEncoding): ChunkDecoder {
+/** iconv-lite is loaded only for single-byte files (it adds ~8 MB to every process that loads it). */
+export async function createDecoder(encoding: TextEncoding): Promise<ChunkDecoder> {
   if (encoding === 'utf8') {
     const d = new TextDecoder('utf-8'); // strips the BOM by default
     return { write: (c) => d.decode(c, { stream: true }), end: () => d.decode() };
   }
+  const iconv = (await import('iconv-lite')).default;
   const d = iconv.getDecoder(encoding);
   return { write: (c) => d.write(c), end: () => d.end() ?? '' };
 }

@@ -29,12 +29,12 @@ describe('Utf8Check', () => {
 });
 
 describe('decoding', () => {
-  test('cp1252 decodes the euro sign and umlauts (Node 20 TextDecoder gets 0x80 wrong)', () => {
-    const d = createDecoder('cp1252');
+  test('cp1252 decodes the euro sign and umlauts (Node 20 TextDecoder gets 0x80 wrong)', async () => {
+    const d = await createDecoder('cp1252');
     assert.equal(d.write(Buffer.from([0x80, 0x20, 0xe4, 0xf6])) + d.end(), '€ äö');
   });
-  test('utf8 strips the BOM and joins characters split across chunks', () => {
-    const d = createDecoder('utf8');
+  test('utf8 strips the BOM and joins characters split across chunks', async () => {
+    const d = await createDecoder('utf8');
     const b = Buffer.from('\ufeffgroße', 'utf8');
     assert.equal(d.write(b.subarray(0, 7)) + d.write(b.subarray(7)) + d.end(), 'große');
   });
