@@ -161,7 +161,6 @@ export async function ingestFile(
         for (const a of aggs) if (!validateShipment(file, a, sink)) failed = true;
         if (failed) return;
         await loader.writeShipments(aggs);
-        pivot.markWritten(aggs);
       };
       for await (const batch of adapter.parse(input)) {
         for (const i of batch.issues) sink.push(i);
@@ -176,6 +175,9 @@ export async function ingestFile(
           continue;
         }
         for (const inv of pivot.takeNewInvoices()) await loader.addInvoice(inv);
+        const opened = pivot.takeUnresolved();
+        await loader.resolveShipments(opened);
+        pivot.countNew(opened);
         await loader.addCharges(pending, pivot.invoices);
         charges += pending.length;
         pending = [];

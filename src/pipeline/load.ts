@@ -154,6 +154,42 @@ export class FileLoader {
     this.invoiceIds.set(inv.key, row.id);
   }
 
+  /**
+   * Looks newly opened shipments up in the database: one that was written earlier in this file
+   * (spilled, then its rows came back) continues that row. Nothing else in this transaction can
+   * have written shipments of this file's invoices, so only spilled ones are found.
+   */
+  async resolveShipments(aggs: readonly ShipmentAggregate[]): Promise<void> {
+    if (this.written === 0) {
+      for (const a of aggs) a.continuation = false;
+      return;
+    }
+    const byInvoice = new Map<number, ShipmentAggregate[]>();
+    for (const a of aggs) {
+      const id = this.invoiceId(a.invoiceKey);
+      const list = byInvoice.get(id);
+      if (list === undefined) byInvoice.set(id, [a]);
+      else list.push(a);
+    }
+    for (const [invoiceId, list] of byInvoice) {
+      for (let i = 0; i < list.length; i += 500) {
+        const part = list.slice(i, i + 500);
+        const found = await this.trx
+          .selectFrom('shipments')
+          .select(['id', 'tracking_number'])
+          .where('invoice_id', '=', invoiceId)
+          .where('tracking_number', 'in', part.map((a) => a.facts.trackingNumber))
+          .execute();
+        const ids = new Map(found.map((f) => [f.tracking_number, f.id]));
+        for (const a of part) {
+          const id = ids.get(a.facts.trackingNumber);
+          a.continuation = id !== undefined;
+          if (id !== undefined) a.id = id;
+        }
+      }
+    }
+  }
+
   /** Writes charges; the open shipments they belong to get their ids now (see freeIds). */
   async addCharges(charges: readonly PendingCharge[], invoices: ReadonlyMap<string, InvoiceAggregate>): Promise<void> {
     if (charges.length === 0) return;
@@ -222,6 +258,7 @@ export class FileLoader {
       ]);
     }
     await this.shipments.insert(rows);
+    this.written += rows.length;
   }
 
   /**
@@ -248,6 +285,8 @@ export class FileLoader {
   private sqliteNext: number | null = null;
   /** Shipments that came back after being written (for tests and logs). */
   continuations = 0;
+  /** Shipments inserted so far by this loader. */
+  private written = 0;
 
   /** Invoice totals and superseded files, once every shipment and charge is written. */
   async finish(invoices: Iterable<InvoiceAggregate>, reconciliations: ReadonlyMap<string, Reconciliation>): Promise<void> {

@@ -2,9 +2,10 @@
  * pivot: clean lines → invoices with their shipments, and the charge lines to load. Pure and
  * streaming: charges pass straight through to the loader. Shipment aggregates stay open while
  * their rows arrive; when too many are open the oldest are handed to the loader ("spilled") and
- * only their id is remembered, so memory does not grow with the file (about 80 bytes per spilled
- * shipment instead of ~1 KiB). A row that comes back to a spilled shipment opens a continuation
- * whose counts are added to the written row.
+ * forgotten, so memory does not grow with the file. A shipment first seen in a batch is
+ * "unresolved" until the loader has looked it up: if the database already holds it (its rows
+ * came back after it was spilled), it becomes a continuation whose counts are added to the
+ * written row.
  */
 import { issue, type IssueSink } from '../model/issue.js';
 import type { ChargeRecord, InvoiceHeader, ShipmentFacts } from '../model/records.js';
@@ -17,20 +18,21 @@ export interface InvoiceAggregate {
   readonly firstRow: number;
   netTotalMinor: number;
   chargeCount: number;
-  /** Distinct shipments seen (open, spilled or continued). */
+  /** Distinct shipments written (a continuation does not count again). */
   shipmentCount: number;
   /** Shipments whose rows may still come. */
   readonly open: Map<string, ShipmentAggregate>;
-  /** Shipments already written: tracking number → id. */
-  readonly spilled: Map<string, number>;
 }
 
 export interface ShipmentAggregate {
   readonly invoiceKey: string;
   /** Database id: assigned by the loader when its first charge is written (or at spill). */
   id: number | null;
-  /** The row was already written; this aggregate holds what came after (added, not replaced). */
-  readonly continuation: boolean;
+  /**
+   * null until the loader has checked the database; true when the shipment was already written
+   * (this aggregate holds what came after, added to it, not replacing it).
+   */
+  continuation: boolean | null;
   facts: ShipmentFacts;
   /** Facts were taken from a package row (later package rows do not override them). */
   fromPackageRow: boolean;
@@ -48,6 +50,8 @@ export class Pivot {
   private fresh: InvoiceAggregate[] = [];
   /** Open shipment aggregates over all invoices. */
   openCount = 0;
+  /** Shipments opened since the last `takeUnresolved()`. */
+  private unresolved: ShipmentAggregate[] = [];
 
   constructor(
     private readonly file: string,
@@ -61,7 +65,7 @@ export class Pivot {
     let inv = this.invoices.get(key);
     if (inv === undefined) {
       const header = { ...h, key: detach(key), invoiceNumber: detach(h.invoiceNumber), accountNumber: detach(h.accountNumber) };
-      inv = { key: header.key, header, firstRow: line.row, netTotalMinor: 0, chargeCount: 0, shipmentCount: 0, open: new Map(), spilled: new Map() };
+      inv = { key: header.key, header, firstRow: line.row, netTotalMinor: 0, chargeCount: 0, shipmentCount: 0, open: new Map() };
       this.invoices.set(key, inv);
       this.fresh.push(inv);
     } else if (inv.header !== h) {
@@ -102,11 +106,20 @@ export class Pivot {
     return this.takeOldest(this.openCount);
   }
 
-  /** Remembers written shipments by id, for rows that refer to them later. */
-  markWritten(aggs: readonly ShipmentAggregate[]): void {
+  /** Shipments opened since the last call: the loader must resolve them before their charges. */
+  takeUnresolved(): ShipmentAggregate[] {
+    const u = this.unresolved;
+    this.unresolved = [];
+    return u;
+  }
+
+  /** Counts shipments that turned out to be new (not continuations). */
+  countNew(aggs: readonly ShipmentAggregate[]): void {
     for (const a of aggs) {
-      if (a.id === null) throw new Error(`internal: shipment ${a.facts.trackingNumber} written without an id`);
-      this.invoices.get(a.invoiceKey)?.spilled.set(a.facts.trackingNumber, a.id);
+      if (a.continuation === false) {
+        const inv = this.invoices.get(a.invoiceKey);
+        if (inv !== undefined) inv.shipmentCount++;
+      }
     }
   }
 
@@ -130,12 +143,10 @@ export class Pivot {
   private addShipment(inv: InvoiceAggregate, s: RowShipment): ShipmentAggregate {
     let agg = inv.open.get(s.trackingNumber);
     if (agg === undefined) {
-      const writtenId = inv.spilled.get(s.trackingNumber);
-      if (writtenId === undefined) inv.shipmentCount++;
       agg = {
         invoiceKey: inv.key,
-        id: writtenId ?? null,
-        continuation: writtenId !== undefined,
+        id: null,
+        continuation: null,
         facts: {
           trackingNumber: detach(s.trackingNumber),
           leadTrackingNumber: maybeDetach(s.leadTrackingNumber),
@@ -162,6 +173,7 @@ export class Pivot {
       };
       inv.open.set(agg.facts.trackingNumber, agg);
       this.openCount++;
+      this.unresolved.push(agg);
     }
     const f = agg.facts;
     f.packageCount += s.packageCount;
