@@ -25,10 +25,14 @@ export function viewStatements(dialect: Dialect): string[] {
     (code) => `  ${dec(`SUM(CASE WHEN c.charge_code = '${code}' THEN c.amount_minor ELSE 0 END)`)} AS "${code}"`,
   ).join(',\n');
   const reconciled = dialect === 'postgres' ? 'i.reconciled' : 'CASE WHEN i.reconciled IS NULL THEN NULL WHEN i.reconciled = 1 THEN 1 ELSE 0 END';
+  // PostgreSQL: CREATE OR REPLACE keeps analysts' own views on ours working (a DROP would fail
+  // on them); it only appends columns, which is how new charge codes arrive. SQLite has no
+  // OR REPLACE for views, and its DROP does not check dependants.
+  const create = dialect === 'postgres' ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW';
+  const drops = dialect === 'postgres' ? [] : ['DROP VIEW IF EXISTS shipment_costs', 'DROP VIEW IF EXISTS invoice_summary'];
   return [
-    'DROP VIEW IF EXISTS shipment_costs',
-    'DROP VIEW IF EXISTS invoice_summary',
-    `CREATE VIEW shipment_costs AS
+    ...drops,
+    `${create} shipment_costs AS
 SELECT
   s.id AS shipment_id,
   i.carrier,
@@ -49,7 +53,7 @@ FROM shipments s
 JOIN invoices i ON i.id = s.invoice_id
 LEFT JOIN charges c ON c.shipment_id = s.id
 GROUP BY s.id, i.id`,
-    `CREATE VIEW invoice_summary AS
+    `${create} invoice_summary AS
 SELECT
   i.id AS invoice_id,
   i.carrier,

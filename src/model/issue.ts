@@ -78,6 +78,7 @@ export class IssueSink {
   /** Every issue pushed, kept or not. */
   total = 0;
   errors = 0;
+  warnings = 0;
 
   constructor(
     private readonly file: string,
@@ -87,6 +88,7 @@ export class IssueSink {
   push(i: Issue): void {
     this.total++;
     if (i.severity === 'error') this.errors++;
+    else if (i.severity === 'warning') this.warnings++;
     const n = (this.counts.get(i.code) ?? 0) + 1;
     this.counts.set(i.code, n);
     if (n <= this.perCode) this.kept.push(i);

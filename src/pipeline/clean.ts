@@ -183,6 +183,9 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     }
     const before = sink.errors;
     const currency = (inv.currency || locale.defaultCurrency).toUpperCase();
+    if (inv.currency === '') {
+      sink.push(issue('warning', 'missing_value', { file, row, column: cols.currency }, `no currency stated; assumed ${currency}, ${adapter.name}'s default`));
+    }
     if (inv.number === '') sink.push(issue('error', 'missing_value', { file, row, column: cols.invoiceNumber }, 'invoice number is empty'));
     const invoiceDate = date(inv.date);
     if (invoiceDate === null) {

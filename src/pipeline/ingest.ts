@@ -214,7 +214,7 @@ export async function ingestFile(
     invoices: loaded.invoices,
     charges: loaded.charges,
     unreconciled: loaded.unreconciled,
-    warnings: sink.total - sink.errors + loaded.notes.length,
+    warnings: sink.warnings + loaded.notes.length,
     errors: sink.errors,
     shipmentsReopened: loaded.reopened,
     issues: all.filter((i) => i.severity !== 'info').slice(0, 20),
