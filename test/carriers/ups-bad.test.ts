@@ -2,10 +2,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { z } from 'zod';
-import type { Db } from '../../src/db/connect.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { useTestDatabase } from '../support/databases.js';
 import { ingest } from '../support/ingest.js';
 import { goldenCases, UPS_FIXTURES } from '../support/paths.js';
 
@@ -19,16 +18,7 @@ const expectedSchema = z.object({
 const cases = goldenCases(path.join(UPS_FIXTURES, 'bad'));
 
 describe('UPS bad inputs', () => {
-  let tdb: TestDatabase;
-  let db: Db;
-  before(async () => {
-    tdb = await createTestDatabase('sqlite');
-    db = await tdb.open();
-  });
-  after(async () => {
-    await db.close();
-    await tdb.drop();
-  });
+  const t = useTestDatabase('sqlite');
 
   test('there are bad inputs to walk', () => {
     assert.ok(cases.length >= 7, `found ${cases.length}`);
@@ -37,13 +27,13 @@ describe('UPS bad inputs', () => {
   for (const c of cases) {
     test(c.name, async () => {
       const expected = expectedSchema.parse(JSON.parse(fs.readFileSync(c.expectedFile, 'utf8')));
-      const [r] = await ingest(db, tdb.dataDir, [c.file]);
+      const [r] = await ingest(t.db, t.tdb.dataDir, [c.file]);
       assert.equal(r?.status, 'quarantined');
-      const file = await db.db.selectFrom('source_files').selectAll().where('id', '=', r?.sourceFileId ?? -1).executeTakeFirstOrThrow();
+      const file = await t.db.db.selectFrom('source_files').selectAll().where('id', '=', r?.sourceFileId ?? -1).executeTakeFirstOrThrow();
       assert.equal(file.status, 'quarantined');
       assert.ok(fs.existsSync(file.stored_path), 'raw copy kept in the landing store');
       assert.deepEqual(fs.readFileSync(file.stored_path), fs.readFileSync(c.file));
-      const issues = await db.db.selectFrom('data_issues').selectAll().where('source_file_id', '=', file.id).where('severity', '=', 'error').orderBy('id').execute();
+      const issues = await t.db.db.selectFrom('data_issues').selectAll().where('source_file_id', '=', file.id).where('severity', '=', 'error').orderBy('id').execute();
       const hit = issues.find((i) => i.code === expected.code);
       assert.ok(hit, `expected a ${expected.code} issue, got ${issues.map((i) => `${i.code}: ${i.message}`).join(' | ')}`);
       assert.equal(hit.source_row, expected.source_row);
@@ -55,7 +45,7 @@ describe('UPS bad inputs', () => {
       if (expected.source_column !== null) assert.ok(hit.message.includes(`column ${expected.source_column}`), hit.message);
       assert.equal(file.message, issues[0]?.message);
       // nothing partial reached the data tables
-      const rows = await db.db.selectFrom('charges').select('id').where('source_file_id', '=', file.id).execute();
+      const rows = await t.db.db.selectFrom('charges').select('id').where('source_file_id', '=', file.id).execute();
       assert.equal(rows.length, 0);
     });
   }

@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { z } from 'zod';
-import type { Db } from '../../src/db/connect.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { useTestDatabase } from '../support/databases.js';
 import { ingest } from '../support/ingest.js';
 import { goldenCases, UPS_FIXTURES } from '../support/paths.js';
 
@@ -52,16 +51,7 @@ const cases = goldenCases(UPS_FIXTURES);
 // spillAt 1 writes every shipment out as soon as another opens, so rows that come back to a
 // shipment exercise the continuation path; the result must be identical.
 for (const spillAt of [undefined, 1]) describe(`UPS golden fixtures${spillAt === undefined ? '' : ' (shipments spilled at once)'}`, () => {
-  let tdb: TestDatabase;
-  let db: Db;
-  before(async () => {
-    tdb = await createTestDatabase('sqlite');
-    db = await tdb.open();
-  });
-  after(async () => {
-    await db.close();
-    await tdb.drop();
-  });
+  const t = useTestDatabase('sqlite');
 
   let reopened = 0;
 
@@ -72,11 +62,11 @@ for (const spillAt of [undefined, 1]) describe(`UPS golden fixtures${spillAt ===
   for (const c of cases) {
     test(c.name, async () => {
       const expected = expectedSchema.parse(JSON.parse(fs.readFileSync(c.expectedFile, 'utf8')));
-      const [r] = await ingest(db, tdb.dataDir, [c.file], 'ups', spillAt);
+      const [r] = await ingest(t.db, t.tdb.dataDir, [c.file], 'ups', spillAt);
       assert.ok(r);
       assert.equal(r.status, 'loaded', r.message ?? '');
       reopened += r.shipmentsReopened;
-      const k = db.db;
+      const k = t.db.db;
       const source = await k.selectFrom('source_files').selectAll().where('id', '=', r.sourceFileId).executeTakeFirstOrThrow();
       assert.equal(source.encoding, expected.encoding === 'latin1' ? 'cp1252' : 'utf8');
 

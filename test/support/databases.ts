@@ -5,6 +5,7 @@
  * .ci/run refuses.
  */
 import path from 'node:path';
+import { after, before } from 'node:test';
 import pg from 'pg';
 import { openDatabase, type Db } from '../../src/db/connect.js';
 import { tempDir } from './paths.js';
@@ -52,4 +53,21 @@ export async function createTestDatabase(dialect: 'sqlite' | 'postgres'): Promis
       tmp.cleanup();
     },
   };
+}
+
+/**
+ * Registers before/after hooks in the current suite that create, open, close and drop a test
+ * database; read `.tdb` and `.db` inside tests.
+ */
+export function useTestDatabase(dialect: 'sqlite' | 'postgres'): { tdb: TestDatabase; db: Db } {
+  const handle = {} as { tdb: TestDatabase; db: Db };
+  before(async () => {
+    handle.tdb = await createTestDatabase(dialect);
+    handle.db = await handle.tdb.open();
+  });
+  after(async () => {
+    await handle.db.close();
+    await handle.tdb.drop();
+  });
+  return handle;
 }
