@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 # Tests run one file at a time: the database tests share one PostgreSQL server.
-exec node --test --test-reporter=spec --test-concurrency=1 dist/test/
+mapfile -t files < <(find dist/test -name '*.test.js' | sort)
+exec node --test --test-reporter=spec --test-concurrency=1 "${files[@]}"
