@@ -36,14 +36,24 @@ export interface ChargeMap {
 /** What detection gets to look at. */
 export interface FileSample {
   readonly name: string;
-  /** The first ~64 KiB, decoded. */
+  /** `text` for CSV-like files; `workbook` for spreadsheets (after conversion to xlsx). */
+  readonly kind: 'text' | 'workbook';
+  /**
+   * Text: the first ~64 KiB, decoded. Workbook: the first 60 rows of the first sheet, cells
+   * joined by a tab, rows by a newline.
+   */
   readonly head: string;
 }
 
-/** A file ready to parse: decoded text, streamed. */
+/** A file ready to parse: decoded text, streamed; or a workbook. */
 export interface ParseInput {
   /** File name used in every message (the original name, not the landing path). */
   readonly file: string;
+  /** `workbook`: an xlsx file (converted from xls/ods when needed): read it with readWorkbook. */
+  readonly kind: 'text' | 'workbook';
+  /** Path of the file to read (the landed copy, or its xlsx conversion). */
+  readonly path: string;
+  /** Text encoding ('utf8' for workbooks). */
   readonly encoding: TextEncoding;
   readonly bytes: number;
   /** The first ~64 KiB, decoded (for sniffing the delimiter). */
@@ -137,10 +147,30 @@ export interface RawLine {
   readonly columns: ColumnLabels;
 }
 
+/** A total the file states for all its lines together (SAP BEx's `Overall Result` row). */
+export interface ControlTotal {
+  /** As written, in the file's number format. */
+  readonly amount: string;
+  /** '' = the currency of the file's invoices. */
+  readonly currency: string;
+  readonly row: number;
+  readonly column: string;
+  /** What the row is called in the file, for messages. */
+  readonly label: string;
+}
+
 /** What parse streams: raw lines, and the problems found reading them. */
 export interface ParseBatch {
   readonly lines: readonly RawLine[];
   readonly issues: readonly Issue[];
+  /**
+   * Overrides parts of the adapter's locale for the rest of this file, for carriers with
+   * several layouts (GLS legacy amounts in cents, GLS header files in decimal comma). Only on
+   * the first batch, before any line.
+   */
+  readonly locale?: Partial<CarrierLocale>;
+  /** A file-level control total: the engine checks the sum of all charges against it. */
+  readonly controlTotal?: ControlTotal;
 }
 
 /** One carrier. Pure parse; I/O only in download (arrives with the portal issue). */
@@ -149,8 +179,13 @@ export interface CarrierAdapter {
   readonly id: string;
   /** Human name for messages. */
   readonly name: string;
-  /** File extensions parse reads directly (lower case, no dot); others are converted or skipped. */
+  /**
+   * File extensions this carrier's files come as (lower case, no dot), used to pick files from
+   * directories. `xls`/`ods` files are converted to xlsx by the engine before parse.
+   */
   readonly accepts: readonly string[];
+  /** Encoding of files that are not valid UTF-8 (default cp1252; DSV's Danish files: iso-8859-10). */
+  readonly legacyEncoding?: TextEncoding;
   readonly locale: CarrierLocale;
   readonly charges: ChargeMap;
   /**

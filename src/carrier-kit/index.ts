@@ -20,3 +20,5 @@ export type { CsvRecord, CsvEnd } from '../parsing/csv.js';
 export { issue, type Issue, type IssueCode, type Severity } from '../model/issue.js';
 export type { ChargeCode } from '../model/charge-codes.js';
 export { parseDate, type DateFormat } from '../parsing/dates.js';
+export type { ControlTotal } from './contract.js';
+export { readWorkbook, type CellRange, type SheetGrid } from './workbook-input.js';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CarrierAdapter, ParseInput } from '../carrier-kit/contract.js';
+import type { CarrierAdapter, ControlTotal, ParseInput } from '../carrier-kit/contract.js';
 import type { Db } from '../db/connect.js';
 import { describeError, LoadError, SystemError } from '../errors.js';
 import { issue, IssueSink, type Issue, type IssueCode } from '../model/issue.js';
@@ -15,7 +15,7 @@ import { landFile, type LandedFile } from './land.js';
 import { FileLoader, insertIssues, insertSourceFile } from './load.js';
 import type { CleanCharge as PendingCharge } from './clean.js';
 import { Pivot, type ShipmentAggregate } from './pivot.js';
-import { validateCharge, validateInvoice, validateShipment, type Reconciliation } from './validate.js';
+import { validateCharge, validateControlTotal, validateInvoice, validateShipment, type Reconciliation } from './validate.js';
 
 /** Errors that still load: the invoice is kept, flagged unreconciled. */
 const LOADING_ERRORS: readonly IssueCode[] = ['total_mismatch'];
@@ -73,6 +73,8 @@ async function decodedInput(landed: LandedFile, encoding: TextEncoding, readChun
   const head = headDecoder.write(landed.head) + (landed.head.length === landed.bytes ? headDecoder.end() : '');
   return {
     file: landed.originalName,
+    kind: 'text',
+    path: landed.storedPath,
     encoding,
     bytes: landed.bytes,
     head,
@@ -126,7 +128,7 @@ export async function ingestFile(
   if (prior !== undefined) {
     return result(file, 'skipped', `identical file already ${prior.status} (source file ${prior.id}); nothing changed`, prior.id);
   }
-  const encoding: TextEncoding = landed.utf8 ? 'utf8' : 'cp1252';
+  const encoding: TextEncoding = landed.utf8 ? 'utf8' : (adapter.legacyEncoding ?? 'cp1252');
   const sourceRow = {
     carrier: adapter.id,
     accountNumber: options.account ?? null,
@@ -150,7 +152,9 @@ export async function ingestFile(
       const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
       const loader = new FileLoader(trx, ctx.db, adapter.id, file, sourceFileId);
       const pivot = new Pivot(file, sink);
-      const clean = createCleaner(adapter, file, sink, options.account);
+      let clean = createCleaner(adapter, file, sink, options.account);
+      let controlTotal: ControlTotal | undefined;
+      let locale = adapter.locale;
       const input = await decodedInput(landed, encoding, ctx.readChunk ?? READ_CHUNK, ctx.onProgress && ((done) => ctx.onProgress?.(file, done, landed.bytes)));
       let pending: PendingCharge[] = [];
       let charges = 0;
@@ -164,6 +168,11 @@ export async function ingestFile(
       };
       for await (const batch of adapter.parse(input)) {
         for (const i of batch.issues) sink.push(i);
+        if (batch.locale !== undefined) {
+          locale = { ...adapter.locale, ...batch.locale };
+          clean = createCleaner({ ...adapter, locale }, file, sink, options.account);
+        }
+        if (batch.controlTotal !== undefined) controlTotal = batch.controlTotal;
         for (const raw of batch.lines) {
           const line = clean(raw);
           if (line !== null && !failed) pivot.add(line, pending);
@@ -186,6 +195,7 @@ export async function ingestFile(
       if (!failed) await writeShipments(pivot.takeAll());
       const reconciliations = new Map<string, Reconciliation>();
       for (const inv of pivot.invoices.values()) reconciliations.set(inv.key, validateInvoice(file, inv, sink));
+      if (controlTotal !== undefined) validateControlTotal(file, controlTotal, pivot.invoices.values(), locale, sink);
       if (pivot.invoices.size === 0 && sink.errors === 0) {
         sink.push(issue('error', 'wrong_format', { file }, `no invoice rows found in this ${adapter.name} file`));
       }

@@ -6,7 +6,9 @@
  */
 import type { z } from 'zod';
 import { issue, type Issue, type IssueSink } from '../model/issue.js';
-import { formatMinor } from '../model/money.js';
+import { formatMinor, minorDigits } from '../model/money.js';
+import { parseMinor } from '../parsing/amounts.js';
+import type { CarrierLocale, ControlTotal } from '../carrier-kit/contract.js';
 import { chargeSchema, invoiceHeaderSchema, shipmentFactsSchema } from '../model/records.js';
 import type { CleanCharge as PendingCharge } from './clean.js';
 import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
@@ -58,4 +60,40 @@ export function validateInvoice(file: string, inv: InvoiceAggregate, sink: Issue
     );
   }
   return { reconciled: diff === 0, differenceMinor: diff };
+}
+
+/**
+ * Checks a file-level control total (e.g. SAP BEx's `Overall Result`) against the sum of every
+ * charge in the file. A mismatch is a `total_mismatch` error: the file still loads (its invoices
+ * state no total of their own) and the run exits 1.
+ */
+export function validateControlTotal(
+  file: string,
+  total: ControlTotal,
+  invoices: Iterable<InvoiceAggregate>,
+  locale: CarrierLocale,
+  sink: IssueSink,
+): void {
+  let sum = 0;
+  const currencies = new Set<string>();
+  for (const inv of invoices) {
+    sum += inv.netTotalMinor;
+    currencies.add(inv.header.currency);
+  }
+  const currency = total.currency || [...currencies][0] || locale.defaultCurrency;
+  const at = { file, row: total.row, column: total.column };
+  if (currencies.size > 1 || (currencies.size === 1 && !currencies.has(currency))) {
+    sink.push(issue('error', 'currency_mismatch', at, `${total.label} is in ${currency} but the invoices are in ${[...currencies].join(', ')}`));
+    return;
+  }
+  const stated = parseMinor(total.amount, locale.number, minorDigits(currency));
+  if (!stated.ok) {
+    sink.push(issue('error', 'bad_amount', at, `${total.label}: ${stated.reason}`));
+    return;
+  }
+  if (stated.minor !== sum) {
+    sink.push(
+      issue('error', 'total_mismatch', at, `the charges of the file sum to ${formatMinor(sum, currency)} ${currency} but its ${total.label} states ${formatMinor(stated.minor, currency)} ${currency} (difference ${formatMinor(sum - stated.minor, currency)})`),
+    );
+  }
 }
