@@ -28,7 +28,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('ingest')
     .description('parse local invoice files and load them')
-    .requiredOption('--carrier <id>', 'carrier of the files (ups)')
+    .option('--carrier <id>', 'carrier of the files (ups, dhl, gls, dsv, royal-mail); without it each file\'s carrier is recognized from its content')
     .option('--account <number>', 'account number for files that do not state one')
     .argument('<paths...>', 'files or directories')
     .action(async (paths: string[], opts: { carrier?: string; account?: string }) => {

@@ -17,11 +17,6 @@ describe('etl usage errors exit 2', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown command 'frobnicate'/);
   });
-  test('ingest without --carrier', async () => {
-    const r = await runCli(['--data-dir', tmp.dir, 'ingest', golden[0] ?? '']);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /--carrier/);
-  });
   test('an unknown carrier names the known ones', async () => {
     const r = await runCli(['--data-dir', tmp.dir, 'ingest', '--carrier', 'pigeon', golden[0] ?? '']);
     assert.equal(r.code, 2);
@@ -53,8 +48,8 @@ describe('etl system failures exit 3 and never print a password', () => {
 describe('etl ingest, status and charges', () => {
   const dataDir = path.join(tmp.dir, 'run');
 
-  test('good files load: exit 0, a summary, JSON on request', async () => {
-    const r = await runCli(['--data-dir', dataDir, '--json', 'ingest', '--carrier', 'ups', ...golden]);
+  test('good files load without --carrier (recognized as UPS): exit 0, a summary, JSON on request', async () => {
+    const r = await runCli(['--data-dir', dataDir, '--json', 'ingest', ...golden]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { files: number; loaded: number; invoices: number; charges: number; unreconciled: number };
     assert.equal(out.files, golden.length);
@@ -62,6 +57,16 @@ describe('etl ingest, status and charges', () => {
     assert.equal(out.invoices, golden.length);
     assert.equal(out.unreconciled, 0);
     assert.ok(out.charges > 100);
+    const results = (JSON.parse(r.stdout) as { results: { carrier: string; detected: boolean }[] }).results;
+    assert.deepEqual(new Set(results.map((x) => `${x.carrier} ${x.detected}`)), new Set(['ups true']));
+  });
+
+  test('a file no carrier recognizes is quarantined, naming what was looked at', async () => {
+    const odd = path.join(tmp.dir, 'notes.csv');
+    fs.writeFileSync(odd, 'date,what,amount\n2025-03-01,lunch,12.50\n');
+    const r = await runCli(['--data-dir', dataDir, 'ingest', odd]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /notes\.csv: quarantined: notes\.csv, row 1: no carrier recognizes this file; looked at the first lines \("date,what,amount"\.\.\.\): ups 0\.00/);
   });
 
   test('a directory (walked recursively, so bad/ too): exit 1, each bad file named with row and column', async () => {
@@ -76,9 +81,9 @@ describe('etl ingest, status and charges', () => {
     const r = await runCli(['--data-dir', dataDir, '--json', 'status']);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout) as { files: { loaded: number; quarantined: number }; invoices: number; unreconciled: number; runs: number; issues: Record<string, number> };
-    assert.deepEqual(s.files, { loaded: golden.length, quarantined: bad.length, superseded: 0 });
+    assert.deepEqual(s.files, { loaded: golden.length, quarantined: bad.length + 1, superseded: 0 });
     assert.equal(s.invoices, golden.length);
-    assert.equal(s.runs, 2);
+    assert.equal(s.runs, 3);
     assert.ok((s.issues.error ?? 0) >= 1);
     const human = await runCli(['--data-dir', dataDir, 'status']);
     assert.match(human.stdout, /quarantined +non-numeric-amount\.csv: /);

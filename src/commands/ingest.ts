@@ -5,7 +5,8 @@ import { CARRIERS, findCarrier } from '../../carriers/index.js';
 import type { CarrierAdapter } from '../carrier-kit/contract.js';
 import { EXIT, UsageError } from '../errors.js';
 import { createProgress } from '../log.js';
-import { ingestFile, type FileResult } from '../pipeline/ingest.js';
+import { CONVERTIBLE } from '../pipeline/convert.js';
+import { ingestPaths, type FileResult } from '../pipeline/ingest.js';
 import { finishRun, startRun } from '../pipeline/runs.js';
 import { printJson, type CommandContext } from './context.js';
 
@@ -14,8 +15,8 @@ export interface IngestOptions {
   readonly account?: string;
 }
 
-/** Files named explicitly are always tried; directories contribute the files the carrier reads. */
-export function expandPaths(paths: readonly string[], adapter: CarrierAdapter): string[] {
+/** Files named explicitly are always tried; directories contribute the files carriers read. */
+export function expandPaths(paths: readonly string[], accepts: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (const p of paths) {
     let stat: fs.Stats;
@@ -29,7 +30,7 @@ export function expandPaths(paths: readonly string[], adapter: CarrierAdapter): 
       const files = entries
         .filter((e) => e.isFile() && !e.name.startsWith('.'))
         .map((e) => path.join(e.parentPath, e.name))
-        .filter((f) => adapter.accepts.includes(path.extname(f).slice(1).toLowerCase()))
+        .filter((f) => accepts.has(path.extname(f).slice(1).toLowerCase()))
         .sort();
       out.push(...files);
     } else {
@@ -39,10 +40,8 @@ export function expandPaths(paths: readonly string[], adapter: CarrierAdapter): 
   return out;
 }
 
-function resolveCarrier(id: string | undefined): CarrierAdapter {
-  if (id === undefined) {
-    throw new UsageError(`--carrier is required (one of: ${CARRIERS.map((c) => c.id).join(', ')})`);
-  }
+function resolveCarrier(id: string | undefined): CarrierAdapter | undefined {
+  if (id === undefined) return undefined;
   const adapter = findCarrier(id);
   if (adapter === undefined) throw new UsageError(`unknown carrier "${id}" (known: ${CARRIERS.map((c) => c.id).join(', ')})`);
   return adapter;
@@ -50,19 +49,33 @@ function resolveCarrier(id: string | undefined): CarrierAdapter {
 
 export async function ingestCommand(ctx: CommandContext, paths: readonly string[], opts: IngestOptions): Promise<number> {
   const adapter = resolveCarrier(opts.carrier);
-  const files = expandPaths(paths, adapter);
-  if (files.length === 0) throw new UsageError(`no ${adapter.accepts.join('/')} files found in ${paths.join(', ')}`);
+  const accepts = new Set((adapter ? [adapter] : CARRIERS).flatMap((c) => [...c.accepts, 'xls', 'ods', 'xlsx']));
+  const files = expandPaths(paths, accepts);
+  if (files.length === 0) throw new UsageError(`no ${[...accepts].join('/')} files found in ${paths.join(', ')}`);
   const { out, db } = ctx;
-  const runId = await startRun(db, `ingest --carrier ${adapter.id}`);
+  const runId = await startRun(db, adapter ? `ingest --carrier ${adapter.id}` : 'ingest');
   const progress = createProgress(process.stderr.isTTY === true && !ctx.options.json);
   const results: FileResult[] = [];
   let failure: unknown;
   try {
-    for (const f of files) {
-      const r = await ingestFile({ db, dataDir: ctx.options.dataDir, runId, onProgress: progress.update }, adapter, f, opts);
-      progress.clear();
-      results.push(r);
-      report(ctx, r);
+    const ingestCtx = { db, dataDir: ctx.options.dataDir, runId, onProgress: progress.update };
+    const ingestOptions = { carriers: CARRIERS, ...(adapter ? { carrier: adapter } : {}), ...(opts.account ? { account: opts.account } : {}) };
+    // one file at a time, so each is reported as soon as it is done; legacy spreadsheets are
+    // converted together (one LibreOffice start) at the end of the list
+    const text = files.filter((f) => !CONVERTIBLE.has(path.extname(f).slice(1).toLowerCase()));
+    const sheets = files.filter((f) => CONVERTIBLE.has(path.extname(f).slice(1).toLowerCase()));
+    for (const f of text) {
+      for (const r of await ingestPaths(ingestCtx, [f], ingestOptions)) {
+        progress.clear();
+        results.push(r);
+        report(ctx, r);
+      }
+    }
+    if (sheets.length > 0) {
+      for (const r of await ingestPaths(ingestCtx, sheets, ingestOptions)) {
+        results.push(r);
+        report(ctx, r);
+      }
     }
   } catch (err) {
     failure = err;
@@ -95,14 +108,15 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
 
 function report(ctx: CommandContext, r: FileResult): void {
   const { out } = ctx;
-  out.log.info({ event: 'file', file: r.file, status: r.status, invoices: r.invoices, charges: r.charges, unreconciled: r.unreconciled, errors: r.errors, warnings: r.warnings }, r.message ?? r.status);
+  out.log.info({ event: 'file', file: r.file, carrier: r.carrier, detected: r.detected, status: r.status, invoices: r.invoices, charges: r.charges, unreconciled: r.unreconciled, errors: r.errors, warnings: r.warnings }, r.message ?? r.status);
+  const as = r.detected && r.carrier !== 'unknown' ? ` (${r.carrier}, recognized)` : '';
   if (r.status === 'skipped') {
     out.say(`= ${r.file}: ${r.message}`);
   } else if (r.status === 'quarantined') {
-    out.error(`${r.file}: quarantined: ${r.message}`);
+    out.error(`${r.file}${as}: quarantined: ${r.message}`);
     for (const i of r.issues.slice(1, 6)) out.error(`  ${i.message}`);
   } else {
-    out.say(`+ ${r.file}: ${r.invoices} invoice(s), ${r.charges} charge line(s)${r.warnings > 0 ? `, ${r.warnings} warning(s)` : ''}`);
+    out.say(`+ ${r.file}${as}: ${r.invoices} invoice(s), ${r.charges} charge line(s)${r.warnings > 0 ? `, ${r.warnings} warning(s)` : ''}`);
     for (const i of r.issues.filter((x) => x.severity === 'error')) out.error(`  ${i.message}`);
     for (const i of r.issues.filter((x) => x.severity === 'warning').slice(0, 5)) out.warn(`  ${i.message}`);
   }

@@ -12,6 +12,9 @@ export const ISSUE_CODES = [
   'wrong_format',
   'column_count',
   'unterminated_quote',
+  'unknown_carrier',
+  'ambiguous_carrier',
+  'conversion_failed',
   // value problems (error severity quarantines the file)
   'bad_amount',
   'bad_date',

@@ -5,12 +5,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CarrierAdapter, ControlTotal, ParseInput } from '../carrier-kit/contract.js';
+import type { CarrierAdapter, ControlTotal, FileSample, ParseInput } from '../carrier-kit/contract.js';
 import type { Db } from '../db/connect.js';
 import { describeError, LoadError, SystemError } from '../errors.js';
 import { issue, IssueSink, type Issue, type IssueCode } from '../model/issue.js';
 import { createDecoder, hasUtf8Bom, looksBinary, type TextEncoding } from '../parsing/text.js';
+import { readWorkbookFile, workbookHead } from '../parsing/xlsx.js';
 import { createCleaner } from './clean.js';
+import { CONVERTIBLE, libreOfficeConverter, type Converter } from './convert.js';
+import { detectCarrier } from './detect.js';
 import { landFile, type LandedFile } from './land.js';
 import { FileLoader, insertIssues, insertSourceFile } from './load.js';
 import type { CleanCharge as PendingCharge } from './clean.js';
@@ -47,6 +50,10 @@ export interface IngestContext {
 
 export interface FileResult {
   readonly file: string;
+  /** The carrier the file was read as ('unknown' when detection failed). */
+  readonly carrier: string;
+  /** The carrier was recognized from the content (no --carrier). */
+  readonly detected: boolean;
   readonly status: 'loaded' | 'skipped' | 'quarantined';
   /** Why a file was skipped or quarantined. */
   readonly message: string | null;
@@ -104,45 +111,176 @@ async function decodedInput(landed: LandedFile, encoding: TextEncoding, readChun
   };
 }
 
-/** Problems that make the bytes unreadable as text at all. */
-function wholeFileIssue(landed: LandedFile): Issue | null {
+function workbookInput(landed: LandedFile, xlsxPath: string): ParseInput {
+  return {
+    file: landed.originalName,
+    kind: 'workbook',
+    path: xlsxPath,
+    encoding: 'utf8',
+    bytes: landed.bytes,
+    head: '',
+    async *chunks() {
+      // a workbook has no text stream: parse reads it with readWorkbook(input)
+    },
+  };
+}
+
+/** Problems that make the bytes unreadable at all. */
+function wholeFileIssue(landed: LandedFile, workbook: boolean): Issue | null {
   const file = landed.originalName;
   if (landed.bytes === 0) return issue('error', 'empty_file', { file }, 'the file is empty (0 bytes); the download probably failed');
-  if (!hasUtf8Bom(landed.head) && looksBinary(landed.head)) {
+  if (!workbook && !hasUtf8Bom(landed.head) && looksBinary(landed.head)) {
     return issue('error', 'not_text', { file }, 'the file is binary, not a text invoice file (NUL or control bytes in the first 8 KiB)');
   }
   return null;
 }
 
-/** Ingests one local file for `adapter`. Throws only on system failures. */
+/** How a landed file is read: as text, or as a workbook (xlsx, converted from xls/ods if needed). */
+interface Prepared {
+  readonly landed: LandedFile;
+  readonly workbookPath: string | null;
+}
+
+export interface IngestOptions {
+  /** The carrier of every file; undefined = recognize each file's carrier from its content. */
+  readonly carrier?: CarrierAdapter;
+  /** Carriers detection chooses from. */
+  readonly carriers: readonly CarrierAdapter[];
+  readonly account?: string;
+  /** Converts xls/ods to xlsx (default: headless LibreOffice, one start per batch). */
+  readonly converter?: Converter;
+}
+
+const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+function extOf(name: string): string {
+  return path.extname(name).slice(1).toLowerCase();
+}
+
+/** Legacy spreadsheets LibreOffice must convert: by extension or by the OLE2 signature. */
+function needsConversion(l: LandedFile): boolean {
+  return CONVERTIBLE.has(extOf(l.originalName)) || l.head.subarray(0, 8).equals(OLE2_MAGIC);
+}
+
+function isXlsx(l: LandedFile): boolean {
+  return extOf(l.originalName) === 'xlsx' && l.head.subarray(0, 4).equals(ZIP_MAGIC);
+}
+
+/**
+ * Ingests local files: lands each, converts the legacy spreadsheets among them in one
+ * LibreOffice batch, recognizes each file's carrier unless one is given, and loads each in its
+ * own transaction. Results come in input order. Throws only on system failures.
+ */
+export async function ingestPaths(ctx: IngestContext, files: readonly string[], options: IngestOptions): Promise<FileResult[]> {
+  const results: (FileResult | undefined)[] = new Array(files.length);
+  const toConvert: { index: number; landed: LandedFile }[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const landed = await landFile(files[i] as string, ctx.dataDir);
+    const prior = await ctx.db.db.selectFrom('source_files').select(['id', 'status', 'carrier']).where('sha256', '=', landed.sha256).executeTakeFirst();
+    if (prior !== undefined) {
+      results[i] = result(landed.originalName, prior.carrier, false, 'skipped', `identical file already ${prior.status} (source file ${prior.id}); nothing changed`, prior.id);
+    } else if (landed.bytes > 0 && needsConversion(landed)) {
+      toConvert.push({ index: i, landed });
+    } else {
+      results[i] = await ingestPrepared(ctx, { landed, workbookPath: isXlsx(landed) ? landed.storedPath : null }, options);
+    }
+  }
+  if (toConvert.length > 0) {
+    const converter = options.converter ?? libreOfficeConverter();
+    const converted = await converter.toXlsx(toConvert.map((c) => c.landed.storedPath));
+    for (const { index, landed } of toConvert) {
+      const out = converted.get(landed.storedPath);
+      if (out === undefined || out instanceof Error) {
+        const why = out instanceof Error ? out.message : 'no output';
+        results[index] = await quarantine(ctx, sourceRowOf(landed, options.carrier?.id ?? 'unknown', null, options.account), [
+          issue('error', 'conversion_failed', { file: landed.originalName }, `could not be converted to xlsx: ${why}`),
+        ], options.carrier === undefined);
+      } else {
+        results[index] = await ingestPrepared(ctx, { landed, workbookPath: out }, options);
+      }
+    }
+  }
+  return results.map((r) => {
+    if (r === undefined) throw new Error('internal: a file got no result');
+    return r;
+  });
+}
+
+/** Ingests one local file as `adapter`'s (tests, and callers that know the carrier). */
 export async function ingestFile(
   ctx: IngestContext,
   adapter: CarrierAdapter,
   filePath: string,
-  options: { readonly account?: string } = {},
+  options: { readonly account?: string; readonly converter?: Converter } = {},
 ): Promise<FileResult> {
-  const landed = await landFile(filePath, ctx.dataDir, adapter.id);
-  const file = landed.originalName;
-  const { db } = ctx.db;
-  const prior = await db.selectFrom('source_files').select(['id', 'status', 'landed_at']).where('sha256', '=', landed.sha256).executeTakeFirst();
-  if (prior !== undefined) {
-    return result(file, 'skipped', `identical file already ${prior.status} (source file ${prior.id}); nothing changed`, prior.id);
+  const [r] = await ingestPaths(ctx, [filePath], { ...options, carrier: adapter, carriers: [adapter] });
+  if (r === undefined) throw new Error('internal: no result');
+  return r;
+}
+
+/** What detection looks at. */
+async function sampleOf(p: Prepared): Promise<FileSample> {
+  if (p.workbookPath !== null) {
+    try {
+      return { name: p.landed.originalName, kind: 'workbook', head: workbookHead(readWorkbookFile(p.workbookPath)) };
+    } catch {
+      return { name: p.landed.originalName, kind: 'workbook', head: '' };
+    }
   }
-  const encoding: TextEncoding = landed.utf8 ? 'utf8' : (adapter.legacyEncoding ?? 'cp1252');
-  const sourceRow = {
-    carrier: adapter.id,
-    accountNumber: options.account ?? null,
-    originalName: file,
+  const d = await createDecoder(p.landed.utf8 ? 'utf8' : 'cp1252');
+  return { name: p.landed.originalName, kind: 'text', head: d.write(p.landed.head) };
+}
+
+function sourceRowOf(landed: LandedFile, carrier: string, encoding: TextEncoding | null, account: string | undefined) {
+  return {
+    carrier,
+    accountNumber: account ?? null,
+    originalName: landed.originalName,
     sha256: landed.sha256,
     bytes: landed.bytes,
-    kind: path.extname(file).slice(1).toLowerCase() || 'unknown',
+    kind: extOf(landed.originalName) || 'unknown',
     encoding,
     storedPath: landed.storedPath,
-    runId: ctx.runId,
   };
+}
 
-  const early = wholeFileIssue(landed);
-  if (early !== null) return quarantine(ctx, sourceRow, [early]);
+async function ingestPrepared(ctx: IngestContext, prepared: Prepared, options: IngestOptions): Promise<FileResult> {
+  const landed = prepared.landed;
+  let adapter = options.carrier;
+  const detected = adapter === undefined;
+  if (adapter === undefined && landed.bytes > 0) {
+    const d = detectCarrier(await sampleOf(prepared), options.carriers);
+    if (!d.ok) {
+      return quarantine(ctx, sourceRowOf(landed, 'unknown', null, options.account), [
+        issue('error', d.reason === 'unknown' ? 'unknown_carrier' : 'ambiguous_carrier', { file: landed.originalName, row: 1 }, d.message),
+      ], true);
+    }
+    adapter = d.carrier;
+  }
+  if (adapter === undefined) {
+    return quarantine(ctx, sourceRowOf(landed, 'unknown', null, options.account), [wholeFileIssue(landed, false) as Issue], true);
+  }
+  return loadLanded(ctx, adapter, prepared, detected, options.account);
+}
+
+async function loadLanded(
+  ctx: IngestContext,
+  adapter: CarrierAdapter,
+  prepared: Prepared,
+  detected: boolean,
+  account: string | undefined,
+): Promise<FileResult> {
+  const options = { account };
+  const landed = prepared.landed;
+  const file = landed.originalName;
+  const { db } = ctx.db;
+  const workbook = prepared.workbookPath !== null;
+  const encoding: TextEncoding = workbook || landed.utf8 ? 'utf8' : (adapter.legacyEncoding ?? 'cp1252');
+  const sourceRow = { ...sourceRowOf(landed, adapter.id, workbook ? null : encoding, account), runId: ctx.runId };
+
+  const early = wholeFileIssue(landed, workbook);
+  if (early !== null) return quarantine(ctx, sourceRow, [early], detected);
 
   const sink = new IssueSink(file);
   const spillAt = ctx.spillAt ?? SPILL_AT;
@@ -155,7 +293,9 @@ export async function ingestFile(
       let clean = createCleaner(adapter, file, sink, options.account);
       let controlTotal: ControlTotal | undefined;
       let locale = adapter.locale;
-      const input = await decodedInput(landed, encoding, ctx.readChunk ?? READ_CHUNK, ctx.onProgress && ((done) => ctx.onProgress?.(file, done, landed.bytes)));
+      const input = workbook
+        ? workbookInput(landed, prepared.workbookPath as string)
+        : await decodedInput(landed, encoding, ctx.readChunk ?? READ_CHUNK, ctx.onProgress && ((done) => ctx.onProgress?.(file, done, landed.bytes)));
       let pending: PendingCharge[] = [];
       let charges = 0;
       // After the first error nothing more is written (the transaction will roll back), but the
@@ -211,13 +351,15 @@ export async function ingestFile(
       return { invoices: pivot.invoices.size, charges, unreconciled, sourceFileId, notes: loader.notes, reopened: loader.continuations };
     });
   } catch (err) {
-    if (err instanceof Quarantine) return quarantine(ctx, sourceRow, err.issues);
+    if (err instanceof Quarantine) return quarantine(ctx, sourceRow, err.issues, detected);
     if (err instanceof SystemError) throw err;
     throw new LoadError(`loading ${file} into ${ctx.db.safeUrl} failed and was rolled back: ${describeError(err)}`, { cause: err });
   }
   const all = [...sink.list(), ...loaded.notes];
   return {
     file,
+    carrier: adapter.id,
+    detected,
     status: 'loaded',
     message: loaded.unreconciled > 0 ? `${loaded.unreconciled} invoice(s) do not reconcile to their stated total` : null,
     sourceFileId: loaded.sourceFileId,
@@ -231,26 +373,29 @@ export async function ingestFile(
   };
 }
 
-function result(file: string, status: FileResult['status'], message: string | null, sourceFileId: number | null): FileResult {
-  return { file, status, message, sourceFileId, invoices: 0, charges: 0, unreconciled: 0, warnings: 0, errors: 0, shipmentsReopened: 0, issues: [] };
+function result(file: string, carrier: string, detected: boolean, status: FileResult['status'], message: string | null, sourceFileId: number | null): FileResult {
+  return { file, carrier, detected, status, message, sourceFileId, invoices: 0, charges: 0, unreconciled: 0, warnings: 0, errors: 0, shipmentsReopened: 0, issues: [] };
 }
 
 /** Records a quarantined file and its issues in their own transaction. */
 async function quarantine(
   ctx: IngestContext,
-  row: Omit<Parameters<typeof insertSourceFile>[1], 'status' | 'message'>,
+  row: Omit<Parameters<typeof insertSourceFile>[1], 'status' | 'message' | 'runId'>,
   issues: readonly Issue[],
+  detected: boolean,
 ): Promise<FileResult> {
   const errors = issues.filter((i) => i.severity === 'error');
   const first = errors[0] ?? issues[0];
   const message = first?.message ?? `${row.originalName}: quarantined`;
   const id = await ctx.db.db.transaction().execute(async (trx) => {
-    const sourceFileId = await insertSourceFile(trx, { ...row, status: 'quarantined', message });
+    const sourceFileId = await insertSourceFile(trx, { ...row, runId: ctx.runId, status: 'quarantined', message });
     await insertIssues(trx, sourceFileId, ctx.runId, issues);
     return sourceFileId;
   });
   return {
     file: row.originalName,
+    carrier: row.carrier,
+    detected,
     status: 'quarantined',
     message,
     sourceFileId: id,

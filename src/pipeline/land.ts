@@ -27,18 +27,21 @@ function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120);
 }
 
-/** Lands `filePath` under `<dataDir>/landing/<carrier>/`. Throws SystemError on I/O failure. */
-export async function landFile(filePath: string, dataDir: string, carrier: string): Promise<LandedFile> {
+/**
+ * Lands `filePath` as `<dataDir>/landing/<sha256[0..2]>/<sha256[0..16]>-<name>` (content-addressed:
+ * the carrier may only be known after detection). Throws SystemError on I/O failure.
+ */
+export async function landFile(filePath: string, dataDir: string): Promise<LandedFile> {
   const originalName = path.basename(filePath);
-  const dir = path.join(dataDir, 'landing', carrier);
-  const tmp = path.join(dir, `.incoming-${process.pid}-${Date.now()}-${safeName(originalName)}`);
+  const root = path.join(dataDir, 'landing');
+  const tmp = path.join(root, `.incoming-${process.pid}-${Date.now()}-${safeName(originalName)}`);
   const hash = createHash('sha256');
   const utf8 = new Utf8Check();
   const headParts: Buffer[] = [];
   let headLen = 0;
   let bytes = 0;
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(root, { recursive: true });
     // One reused buffer for read, hash, UTF-8 check and write: no garbage per chunk.
     const buf = Buffer.allocUnsafe(1 << 20);
     const src = await fs.promises.open(filePath, 'r');
@@ -63,6 +66,8 @@ export async function landFile(filePath: string, dataDir: string, carrier: strin
       await dest.close();
     }
     const sha256 = hash.digest('hex');
+    const dir = path.join(root, sha256.slice(0, 2));
+    fs.mkdirSync(dir, { recursive: true });
     const storedPath = path.join(dir, `${sha256.slice(0, 16)}-${safeName(originalName)}`);
     if (fs.existsSync(storedPath)) fs.rmSync(tmp);
     else fs.renameSync(tmp, storedPath);
@@ -71,6 +76,6 @@ export async function landFile(filePath: string, dataDir: string, carrier: strin
     fs.rmSync(tmp, { force: true });
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !fs.existsSync(filePath)) throw new SystemError(`${filePath}: no such file`);
-    throw new SystemError(`landing ${filePath} into ${dir} failed: ${describeError(err)}`, { cause: err });
+    throw new SystemError(`landing ${filePath} into ${root} failed: ${describeError(err)}`, { cause: err });
   }
 }

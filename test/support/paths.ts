@@ -17,6 +17,11 @@ export const ROOT = (() => {
 export const CLI = path.join(ROOT, 'dist', 'src', 'cli.js');
 export const UPS_FIXTURES = path.join(ROOT, 'fixtures', 'invoices', 'ups');
 
+/** fixtures/invoices/<carrier> */
+export function fixtureDirOf(carrier: string): string {
+  return path.join(ROOT, 'fixtures', 'invoices', carrier);
+}
+
 /** A fresh temporary directory, removed by the returned cleanup. */
 export function tempDir(prefix = 'etl-test-'): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
