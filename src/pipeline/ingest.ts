@@ -136,7 +136,7 @@ function wholeFileIssue(landed: LandedFile, workbook: boolean): Issue | null {
 }
 
 /** How a landed file is read: as text, or as a workbook (xlsx, converted from xls/ods if needed). */
-interface Prepared {
+export interface Prepared {
   readonly landed: LandedFile;
   readonly workbookPath: string | null;
 }
@@ -159,7 +159,7 @@ function extOf(name: string): string {
 }
 
 /** Legacy spreadsheets LibreOffice must convert: by extension or by the OLE2 signature. */
-function needsConversion(l: LandedFile): boolean {
+export function needsConversion(l: LandedFile): boolean {
   return CONVERTIBLE.has(extOf(l.originalName)) || l.head.subarray(0, 8).equals(OLE2_MAGIC);
 }
 
@@ -220,7 +220,7 @@ export async function ingestFile(
 }
 
 /** What detection looks at. */
-async function sampleOf(p: Prepared): Promise<FileSample> {
+export async function sampleOf(p: Prepared): Promise<FileSample> {
   if (p.workbookPath !== null) {
     try {
       return { name: p.landed.originalName, kind: 'workbook', head: workbookHead(readWorkbookFile(p.workbookPath)) };
