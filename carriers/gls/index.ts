@@ -1,14 +1,22 @@
-import { issue, type CarrierAdapter, type ParseInput } from '../../src/carrier-kit/index.js';
+import type { CarrierAdapter } from '../../src/carrier-kit/index.js';
+import { GLS_CHARGES } from './charges.js';
+import { detectGls, parseGls } from './parse.js';
 
-/** gls: placeholder adapter until its parser lands; it claims no file. */
+/** GLS invoice CSVs: the German legacy detail CSV and the header CSV. See README.md here. */
 export const gls: CarrierAdapter = Object.freeze({
   id: 'gls',
-  name: 'gls',
+  name: 'GLS',
   accepts: Object.freeze(['csv']),
-  locale: Object.freeze({ number: Object.freeze({ decimal: '.', thousands: '' }), dateFormats: Object.freeze(['YYYY-MM-DD'] as const), defaultCurrency: 'EUR' }),
-  charges: Object.freeze({ labels: [] }),
-  detect: () => 0,
-  async *parse(input: ParseInput) {
-    yield { lines: [], issues: [issue('error', 'wrong_format', { file: input.file }, 'the gls parser is not built yet')] };
-  },
+  // Latin-1 legacy files are read as Windows-1252, its superset (the engine's default).
+  locale: Object.freeze({
+    // The header CSV's format (formats.md 8.4). Each layout also announces its own format on
+    // its first batch: the legacy layout's amounts are integer cents.
+    number: Object.freeze({ decimal: ',', thousands: '.' }),
+    dateFormats: Object.freeze(['DD.MM.YYYY', 'DD-MM-YYYY'] as const),
+    // The legacy layout has no currency column; it is a German (EUR) export.
+    defaultCurrency: 'EUR',
+  }),
+  charges: GLS_CHARGES,
+  detect: detectGls,
+  parse: parseGls,
 });

@@ -4,6 +4,7 @@
  * become `YYYY-MM-DD`, so carriers read a workbook the same way they read a CSV: as strings.
  * Merged ranges are reported, not filled in: a label merged over five columns is one cell.
  */
+import fs from 'node:fs';
 import * as XLSX from 'xlsx';
 
 export interface CellRange {
@@ -44,7 +45,8 @@ function cellText(cell: XLSX.CellObject | undefined): string {
 
 /** Reads every sheet of the workbook at `path` (xlsx, or anything SheetJS reads). */
 export function readWorkbookFile(path: string): SheetGrid[] {
-  const wb = XLSX.readFile(path, { cellDates: false, cellNF: true, dense: false });
+  // XLSX.read on the bytes: SheetJS's ESM build has no file system access of its own
+  const wb = XLSX.read(fs.readFileSync(path), { type: 'buffer', cellDates: false, cellNF: true, dense: false });
   return wb.SheetNames.map((name) => {
     const ws = wb.Sheets[name] as XLSX.WorkSheet;
     const ref = ws['!ref'];
