@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 node dist/bench/ingest.bench.js
+node dist/bench/convert.bench.js
