@@ -1,14 +1,21 @@
-import { issue, type CarrierAdapter, type ParseInput } from '../../src/carrier-kit/index.js';
+import type { CarrierAdapter } from '../../src/carrier-kit/index.js';
+import { DHL_CHARGES } from './charges.js';
+import { detectDhl, parseDhl } from './parse.js';
 
-/** dhl: placeholder adapter until its parser lands; it claims no file. */
+/** DHL Express MyBill invoice CSV (153 columns, Line Type I/S). See README.md in this folder. */
 export const dhl: CarrierAdapter = Object.freeze({
   id: 'dhl',
-  name: 'dhl',
+  name: 'DHL Express',
   accepts: Object.freeze(['csv']),
-  locale: Object.freeze({ number: Object.freeze({ decimal: '.', thousands: '' }), dateFormats: Object.freeze(['YYYY-MM-DD'] as const), defaultCurrency: 'EUR' }),
-  charges: Object.freeze({ labels: [] }),
-  detect: () => 0,
-  async *parse(input: ParseInput) {
-    yield { lines: [], issues: [issue('error', 'wrong_format', { file: input.file }, 'the dhl parser is not built yet')] };
-  },
+  locale: Object.freeze({
+    // Invariant culture: `1302.0`, `1847069.00`, never grouped (formats.md 2A).
+    number: Object.freeze({ decimal: '.', thousands: '' }),
+    // Invoice Date, Due Date and Shipment Date are `20240906` (formats.md 2A).
+    dateFormats: Object.freeze(['YYYYMMDD'] as const),
+    // Every source shows the Currency column filled; EUR only if a file leaves it empty.
+    defaultCurrency: 'EUR',
+  }),
+  charges: DHL_CHARGES,
+  detect: detectDhl,
+  parse: parseDhl,
 });

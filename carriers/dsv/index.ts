@@ -1,14 +1,29 @@
-import { issue, type CarrierAdapter, type ParseInput } from '../../src/carrier-kit/index.js';
+import type { CarrierAdapter } from '../../src/carrier-kit/index.js';
+import { DSV_CHARGES } from './charges.js';
+import { detectDsv, parseDsv } from './parse.js';
 
-/** dsv: placeholder adapter until its parser lands; it claims no file. */
+/**
+ * DSV: the printed invoice (.xls laid out like a PDF) and the Danish "fakturaspecifikation"
+ * CSV. See README.md in this folder.
+ */
 export const dsv: CarrierAdapter = Object.freeze({
   id: 'dsv',
-  name: 'dsv',
-  accepts: Object.freeze(['csv']),
-  locale: Object.freeze({ number: Object.freeze({ decimal: '.', thousands: '' }), dateFormats: Object.freeze(['YYYY-MM-DD'] as const), defaultCurrency: 'EUR' }),
-  charges: Object.freeze({ labels: [] }),
-  detect: () => 0,
-  async *parse(input: ParseInput) {
-    yield { lines: [], issues: [issue('error', 'wrong_format', { file: input.file }, 'the dsv parser is not built yet')] };
-  },
+  name: 'DSV',
+  // .xls arrives converted to xlsx (the engine runs LibreOffice); .xlsx is read as it is.
+  accepts: Object.freeze(['xls', 'xlsx', 'csv']),
+  // Danish specifications are ISO-8859-10 (formats.md 3b [DSV-BKI]), not cp1252.
+  legacyEncoding: 'iso-8859-10',
+  locale: Object.freeze({
+    // The CSV layout: amounts are integer øre, weights may group thousands with `,` (`1,250`),
+    // decimals (if any) use `.` (formats.md 3b: pandas thousands=','). The printed invoice
+    // overrides this per file with plain decimals (parse.ts WORKBOOK_LOCALE).
+    number: Object.freeze({ decimal: '.', thousands: ',', impliedMinor: true }),
+    // YYYYMMDD in the CSV; date cells come as YYYY-MM-DD; dates typed as text on a printed
+    // invoice are Danish DD-MM-YYYY or DD.MM.YYYY (inferred).
+    dateFormats: Object.freeze(['YYYYMMDD', 'DD-MM-YYYY', 'DD.MM.YYYY', 'YYYY-MM-DD'] as const),
+    defaultCurrency: 'DKK',
+  }),
+  charges: DSV_CHARGES,
+  detect: detectDsv,
+  parse: parseDsv,
 });

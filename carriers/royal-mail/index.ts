@@ -1,14 +1,24 @@
-import { issue, type CarrierAdapter, type ParseInput } from '../../src/carrier-kit/index.js';
+import type { CarrierAdapter } from '../../src/carrier-kit/index.js';
+import { ROYAL_MAIL_CHARGES } from './charges.js';
+import { detectRoyalMail, parseRoyalMail } from './parse.js';
 
-/** royal-mail: placeholder adapter until its parser lands; it claims no file. */
+/**
+ * Royal Mail: the single-invoice download (pipe-separated, cp1252) and the SAP BEx analytics
+ * export (comma, two header rows). The layout is recognized from the content. See README.md.
+ */
 export const royalMail: CarrierAdapter = Object.freeze({
   id: 'royal-mail',
-  name: 'royal-mail',
+  name: 'Royal Mail',
   accepts: Object.freeze(['csv']),
-  locale: Object.freeze({ number: Object.freeze({ decimal: '.', thousands: '' }), dateFormats: Object.freeze(['YYYY-MM-DD'] as const), defaultCurrency: 'EUR' }),
-  charges: Object.freeze({ labels: [] }),
-  detect: () => 0,
-  async *parse(input: ParseInput) {
-    yield { lines: [], issues: [issue('error', 'wrong_format', { file: input.file }, 'the royal-mail parser is not built yet')] };
-  },
+  // Files that are not valid UTF-8 are cp1252, the engine's default (the `£` is byte 0xA3).
+  locale: Object.freeze({
+    // Dot decimals in both layouts; BEx groups thousands with commas inside quotes (`"1,234.56"`).
+    number: Object.freeze({ decimal: '.', thousands: ',' }),
+    // Invoice Date `02 Mar 2026` and Posting Date dd/mm/yyyy (pipe); DD.MM.YYYY (BEx).
+    dateFormats: Object.freeze(['DD MMM YYYY', 'DD/MM/YYYY', 'DD.MM.YYYY'] as const),
+    defaultCurrency: 'GBP',
+  }),
+  charges: ROYAL_MAIL_CHARGES,
+  detect: detectRoyalMail,
+  parse: parseRoyalMail,
 });
