@@ -8,6 +8,7 @@ import { chargesCommand } from './commands/charges.js';
 import { withContext } from './commands/context.js';
 import { ingestCommand } from './commands/ingest.js';
 import { migrateCommand } from './commands/migrate.js';
+import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { resolveGlobalOptions } from './config.js';
 import { describeError, EtlError, EXIT } from './errors.js';
@@ -33,6 +34,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<paths...>', 'files or directories')
     .action(async (paths: string[], opts: { carrier?: string; account?: string }) => {
       setExit(await withContext(globals(), (ctx) => ingestCommand(ctx, paths, opts)));
+    });
+
+  program
+    .command('run')
+    .description('download invoices from carrier portals for the configured accounts, then ingest them')
+    .option('--carrier <id>', 'only this carrier\'s accounts')
+    .option('--all', 'every configured account')
+    .option('--from <date>', 'first invoice date (YYYY-MM-DD); default: where the last successful run ended')
+    .option('--to <date>', 'last invoice date (YYYY-MM-DD); default: today')
+    .option('--config <file>', 'accounts and settings (env ETL_CONFIG; default ./etl.config.yaml)')
+    .action(async (opts: { carrier?: string; all?: boolean; from?: string; to?: string; config?: string }) => {
+      setExit(await withContext(globals(), (ctx) => runCommand(ctx, opts)));
     });
 
   program

@@ -48,3 +48,20 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/**
+ * A carrier portal misbehaved or refused us. `transient` failures (HTTP 5xx, time-outs, an
+ * expired session, a maintenance page, a cut-off download) are retried with backoff; others
+ * (wrong password, unknown account) fail the account at once. Messages never contain secrets.
+ */
+export class PortalError extends EtlError {
+  readonly code = 'portal';
+  readonly exitCode = EXIT.dataProblem;
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

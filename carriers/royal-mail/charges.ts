@@ -24,9 +24,7 @@ export const ROYAL_MAIL_CHARGES = {
     // administration and adjustments (formats.md 5A test, 5B, 8.1)
     ['Sales Order Admin Charge', 'admin_fee'],
     ['International Administration', 'admin_fee'],
-    ['Intl Admin', 'admin_fee'],
     ['International Adjustment', 'adjustment'],
-    ['Intl Adjustment', 'adjustment'],
     // per-item correction after Average Daily Weight sampling (formats.md 5C)
     ['Average Daily Weight', 'weight_correction'],
     // surcharges, should one be billed as its own docket or row (names seen in configs, 5C)

@@ -8,6 +8,7 @@ import type { Issue } from '../model/issue.js';
 import type { NumberFormat } from '../parsing/amounts.js';
 import type { DateFormat } from '../parsing/dates.js';
 import type { TextEncoding } from '../parsing/text.js';
+import type { DownloadContext } from './portal.js';
 
 /** How a carrier writes values; used by `clean`, never re-implemented per carrier. */
 export interface CarrierLocale {
@@ -173,7 +174,7 @@ export interface ParseBatch {
   readonly controlTotal?: ControlTotal;
 }
 
-/** One carrier. Pure parse; I/O only in download (arrives with the portal issue). */
+/** One carrier. Pure parse; I/O only in download. */
 export interface CarrierAdapter {
   /** Stable id used in paths, env names and the database: 'ups', 'royal-mail'. */
   readonly id: string;
@@ -192,6 +193,12 @@ export interface CarrierAdapter {
    * How sure we are that `sample` is this carrier's file, 0 (no) to 1 (certain). Never throws.
    */
   detect(sample: FileSample): number;
+  /**
+   * Logs in to the carrier's portal and downloads the invoice files of `ctx.window` with
+   * ctx.captureDownload / ctx.fetchAll. Throws PortalError (transient or not) when the portal
+   * fails. Absent for carriers whose files arrive by other means.
+   */
+  download?(ctx: DownloadContext): Promise<void>;
   /**
    * Streams the file's rows as raw lines plus issues. Never throws for bad data: a file it cannot
    * read at all yields an error issue (wrong_format, column_count...) and the engine quarantines it.

@@ -22,3 +22,5 @@ export type { ChargeCode } from '../model/charge-codes.js';
 export { parseDate, type DateFormat } from '../parsing/dates.js';
 export type { ControlTotal } from './contract.js';
 export { readWorkbook, type CellRange, type SheetGrid } from './workbook-input.js';
+export type { DownloadContext, PortalCredentials, PortalDocument } from './portal.js';
+export { PortalError } from '../errors.js';

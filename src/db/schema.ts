@@ -112,6 +112,27 @@ export interface EtlMetaTable {
   value: string;
 }
 
+export interface PortalDownloadsTable {
+  carrier: string;
+  account_number: string;
+  portal_id: string;
+  sha256: string;
+  original_name: string;
+  source_file_id: number | null;
+  downloaded_at: Timestamp;
+  run_id: number | null;
+}
+
+export interface AccountRunsTable {
+  carrier: string;
+  account_number: string;
+  last_success_at: Timestamp | null;
+  last_window_to: string | null;
+  last_status: 'succeeded' | 'failed';
+  last_error: string | null;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   source_files: SourceFilesTable;
   invoices: InvoicesTable;
@@ -120,4 +141,6 @@ export interface Database {
   data_issues: DataIssuesTable;
   etl_runs: EtlRunsTable;
   etl_meta: EtlMetaTable;
+  portal_downloads: PortalDownloadsTable;
+  account_runs: AccountRunsTable;
 }
