@@ -116,6 +116,8 @@ export interface RawCharge {
   readonly currency: string;
   /** Column the amount was read from, for messages (`53 Net Amount`, `XC3 Charge`). */
   readonly column: string;
+  /** Column the description was read from, when it is not `columns.description` (`XC3 Name`). */
+  readonly descriptionColumn?: string;
 }
 
 /** Column names, for messages about invoice and shipment fields. */

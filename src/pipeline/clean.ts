@@ -227,7 +227,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
       let chargeCode = classify(c.description, c.code, c.classification);
       if (chargeCode === null) {
         chargeCode = 'unmapped';
-        sink.push(issue('warning', 'unmapped_charge', { file, row, column: cols.description }, `no canonical code for charge "${c.description}"${c.code ? ` (code ${c.code})` : ''}; loaded as unmapped — add it to carriers/${adapter.id}/charges.ts`));
+        sink.push(issue('warning', 'unmapped_charge', { file, row, column: c.descriptionColumn ?? cols.description }, `no canonical code for charge "${c.description}"${c.code ? ` (code ${c.code})` : ''}; loaded as unmapped — add it to carriers/${adapter.id}/charges.ts`));
       }
       charges.push({
         chargeCode,

@@ -196,6 +196,11 @@ export class Pivot {
     }
     f.leadTrackingNumber ??= maybeDetach(s.leadTrackingNumber);
     f.zone ??= maybeDetach(s.zone);
+    f.senderPostcode ??= maybeDetach(s.senderPostcode);
+    f.senderCountry ??= maybeDetach(s.senderCountry);
+    f.receiverPostcode ??= maybeDetach(s.receiverPostcode);
+    f.receiverCountry ??= maybeDetach(s.receiverCountry);
+    f.shipDate ??= s.shipDate;
     return agg;
   }
 }
