@@ -1,5 +1,6 @@
 import type { CarrierAdapter } from '../../src/carrier-kit/index.js';
 import { UPS_CHARGES } from './charges.js';
+import { downloadUps } from './download.js';
 import { detectUps, parseUps } from './parse.js';
 
 /** UPS Billing Data (.csv, 250 data elements). See README.md in this folder. */
@@ -17,4 +18,5 @@ export const ups: CarrierAdapter = Object.freeze({
   charges: UPS_CHARGES,
   detect: detectUps,
   parse: parseUps,
+  download: downloadUps,
 });

@@ -24,3 +24,4 @@ export type { ControlTotal } from './contract.js';
 export { readWorkbook, type CellRange, type SheetGrid } from './workbook-input.js';
 export type { DownloadContext, PortalCredentials, PortalDocument } from './portal.js';
 export { PortalError } from '../errors.js';
+export { acceptCookies, checkResponse, listInvoices, signIn, type PortalMarkup } from './portal-flow.js';
