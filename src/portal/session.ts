@@ -124,7 +124,12 @@ async function downloadOnce(browser: Browser, job: AccountJob, attempt: number):
           .map((d) =>
             limit(async () => {
               const url = new URL(d.url, base).toString();
-              const res = await context.request.get(url, { timeout: job.timeoutMs });
+              // one quick retry per document for a 5xx: a long list should not restart the login
+              let res = await context.request.get(url, { timeout: job.timeoutMs });
+              if (res.status() >= 500) {
+                await new Promise((r) => setTimeout(r, job.backoffMs));
+                res = await context.request.get(url, { timeout: job.timeoutMs });
+              }
               if (!res.ok()) throw new PortalError(`download of ${d.portalId} answered HTTP ${res.status()}`, res.status() >= 500 || res.status() === 429);
               const body = await res.body();
               const declared = Number(res.headers()['content-length'] ?? Number.NaN);
