@@ -104,6 +104,9 @@ export const TOTAL_LABEL = 'I alt / Total';
 /** Currency codes that can appear in the total row's label (`I alt DKK`), the fallback invoice currency. */
 export const CURRENCY_CODES: ReadonlySet<string> = new Set(['DKK', 'SEK', 'NOK', 'EUR', 'USD', 'GBP', 'ISK', 'PLN', 'CHF']);
 
+/** A cell of the `Valuta` column: an ISO currency code (a label printed there is not one). */
+export const CURRENCY_VALUE = /^[A-Z]{3}$/;
+
 /** A `Pos.` cell: a line number such as `1`, `01` or `2.1`. */
 export const POSITION_VALUE = /^\d+(?:[.-]\d+)*$/;
 

@@ -36,6 +36,7 @@ import {
   CURRENCY_CODES,
   EMPTY_MARKERS,
   normalizeName,
+  CURRENCY_VALUE,
   POSITION_VALUE,
   SHEET_BRAND,
   SHEET_FIELDS,
@@ -425,6 +426,9 @@ export function parseSheet(sheet: SheetGrid, file: string): { lines: RawLine[]; 
 
   // Line table.
   const amountCol = table.amount as Span;
+  const descriptionCol = table.description as Span;
+  // Where the description area ends: the next column header to its right, whatever it names.
+  const descriptionEnd = Math.min(...(rows[tableRow] ?? []).filter((x) => x.c > descriptionCol.c).map((x) => x.c), Number.MAX_SAFE_INTEGER);
   const within = (cell: Cell, span: Span | undefined): boolean => span !== undefined && cell.c >= span.c && cell.c <= span.endC;
   const pending: PendingLine[] = [];
   let lastItem: PendingLine | null = null;
@@ -436,12 +440,13 @@ export function parseSheet(sheet: SheetGrid, file: string): { lines: RawLine[]; 
     let amountCell = cells.find((x) => within(x, amountCol));
     const last = cells[cells.length - 1];
     if (amountCell === undefined && last !== undefined && last.c > amountCol.endC) amountCell = last;
-    const currencyCell = cells.find((x) => x !== amountCell && within(x, table.currency));
+    const currencyCell = cells.find((x) => x !== amountCell && within(x, table.currency) && CURRENCY_VALUE.test(x.text));
     const posCell = cells.find((x) => x !== amountCell && within(x, table.position) && POSITION_VALUE.test(x.text));
-    const text = cells
-      .filter((x) => x !== amountCell && x !== currencyCell && x !== posCell)
-      .map((x) => x.text)
-      .join(' ');
+    const labelCells = cells.filter((x) => x !== amountCell && x !== currencyCell && x !== posCell);
+    // Summary labels may sit anywhere left of the amount; a description is what lies before the
+    // next column header (a quantity or unit-price column some layouts add is not part of it).
+    const text = labelCells.map((x) => x.text).join(' ');
+    const descriptionText = labelCells.filter((x) => x.c < descriptionEnd).map((x) => x.text).join(' ');
     const amount = amountCell?.text ?? '';
     const currency = currencyCell?.text ?? '';
     const kind = summaryOf(text);
@@ -462,7 +467,7 @@ export function parseSheet(sheet: SheetGrid, file: string): { lines: RawLine[]; 
       continue;
     }
     if (amount === '') continue; // commentary (a reference, a route) under an item
-    const line: PendingLine = { row, description: text, amount, currency };
+    const line: PendingLine = { row, description: kind === 'vat' || descriptionText === '' ? text : descriptionText, amount, currency };
     pending.push(line);
     // The VAT line (`Moms 25%`) is a charge like the items (formats.md 8.1); no subtotal follows it.
     lastItem = posCell === undefined && kind === 'vat' ? null : line;
@@ -484,7 +489,7 @@ export function parseSheet(sheet: SheetGrid, file: string): { lines: RawLine[]; 
     currency: fields.get('currency')?.value || currencyIn(total?.label ?? '') || (pending[0]?.currency ?? ''),
     statedTotal: total?.amount ?? '',
   };
-  const description = (table.description as Span).text;
+  const description = descriptionCol.text;
   const columns: ColumnLabels = {
     invoiceNumber: label('invoiceNumber'),
     invoiceDate: label('invoiceDate'),

@@ -5,7 +5,7 @@
  */
 import type { CarrierAdapter, ChargeMap, ColumnLabels, RawInvoice, RawLine, RawShipment } from '../carrier-kit/contract.js';
 import type { ChargeCode } from '../model/charge-codes.js';
-import { issue, type IssueSink } from '../model/issue.js';
+import { issue, type IssueLocation, type IssueSink } from '../model/issue.js';
 import { minorDigits } from '../model/money.js';
 import type { ChargeRecord, InvoiceHeader } from '../model/records.js';
 import { parseDecimal, parseMinor, type NumberFormat } from '../parsing/amounts.js';
@@ -103,14 +103,14 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
   function amount(text: string, currency: string, row: number, column: string, what: string): number | null {
     const r = parseMinor(text, fmt, minorDigits(currency));
     if (r.ok) return r.minor;
-    sink.push(issue('error', 'bad_amount', { file, row, column }, `${what}: ${r.reason === 'empty' ? 'is empty' : r.reason}`));
+    sink.push(issue('error', 'bad_amount', at(row, column), `${what}: ${r.reason === 'empty' ? 'is empty' : r.reason}`));
     return null;
   }
 
   function measure(text: string, row: number, column: string): number | null {
     if (text === '') return null;
     const v = parseDecimal(text, fmt);
-    if (v === null) sink.push(issue('warning', 'bad_number', { file, row, column }, `"${text}" is not a number; stored as empty`));
+    if (v === null) sink.push(issue('warning', 'bad_number', at(row, column), `"${text}" is not a number; stored as empty`));
     return v;
   }
 
@@ -120,7 +120,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     let shipDate: string | null = null;
     if (s.shipDate !== '') {
       shipDate = date(s.shipDate);
-      if (shipDate === null) sink.push(issue('warning', 'bad_date', { file, row, column: cols.shipDate }, `"${s.shipDate}" is not a date in ${locale.dateFormats.join(' or ')}; stored as empty`));
+      if (shipDate === null) sink.push(issue('warning', 'bad_date', at(row, cols.shipDate), `"${s.shipDate}" is not a date in ${locale.dateFormats.join(' or ')}; stored as empty`));
     }
     let length: number | null = null;
     let width: number | null = null;
@@ -128,7 +128,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     if (s.dimensions !== '') {
       const d = parseDimensions(s.dimensions, fmt);
       if (d === null) {
-        sink.push(issue('warning', 'bad_dimensions', { file, row, column: cols.dimensions }, `"${s.dimensions}" is not L x W x H; stored as empty`));
+        sink.push(issue('warning', 'bad_dimensions', at(row, cols.dimensions), `"${s.dimensions}" is not L x W x H; stored as empty`));
       } else {
         ({ length, width, height } = d);
       }
@@ -137,7 +137,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     if (s.packageCount !== '') {
       const n = parseDecimal(s.packageCount, fmt);
       if (n === null || !Number.isInteger(n) || n < 0) {
-        sink.push(issue('warning', 'bad_number', { file, row, column: cols.packageCount }, `"${s.packageCount}" is not a package count; counted as 0`));
+        sink.push(issue('warning', 'bad_number', at(row, cols.packageCount), `"${s.packageCount}" is not a package count; counted as 0`));
       } else {
         packageCount = n;
       }
@@ -168,6 +168,10 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     };
   }
 
+  /** Sheet of the line being cleaned (workbooks), for issue locations. */
+  let sheet: string | undefined;
+  const at = (row: number, column: string): IssueLocation => (sheet === undefined ? { file, row, column } : { file, sheet, row, column });
+
   // Every row repeats its invoice's fields: parse them once per run of equal rows.
   let lastRaw: RawInvoice | null = null;
   let lastHeader: CleanInvoice | null = null;
@@ -184,12 +188,12 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     const before = sink.errors;
     const currency = (inv.currency || locale.defaultCurrency).toUpperCase();
     if (inv.currency === '') {
-      sink.push(issue('warning', 'missing_value', { file, row, column: cols.currency }, `no currency stated; assumed ${currency}, ${adapter.name}'s default`));
+      sink.push(issue('warning', 'missing_value', at(row, cols.currency), `no currency stated; assumed ${currency}, ${adapter.name}'s default`));
     }
-    if (inv.number === '') sink.push(issue('error', 'missing_value', { file, row, column: cols.invoiceNumber }, 'invoice number is empty'));
+    if (inv.number === '') sink.push(issue('error', 'missing_value', at(row, cols.invoiceNumber), 'invoice number is empty'));
     const invoiceDate = date(inv.date);
     if (invoiceDate === null) {
-      sink.push(issue('error', 'bad_date', { file, row, column: cols.invoiceDate }, `"${inv.date}" is not a date in ${locale.dateFormats.join(' or ')}`));
+      sink.push(issue('error', 'bad_date', at(row, cols.invoiceDate), `"${inv.date}" is not a date in ${locale.dateFormats.join(' or ')}`));
     }
     const statedTotalMinor = inv.statedTotal === '' ? null : amount(inv.statedTotal, currency, row, cols.statedTotal, 'invoice total');
     if (sink.errors > before || invoiceDate === null) return null;
@@ -208,6 +212,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
   return (line) => {
     const row = line.row;
     const cols = line.columns;
+    sheet = line.sheet;
     const invoice = header(line.invoice, row, cols);
     if (invoice === null) return null;
     const currency = invoice.currency;
@@ -217,7 +222,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     for (const c of line.charges) {
       const chargeCurrency = (c.currency || currency).toUpperCase();
       if (chargeCurrency !== currency) {
-        sink.push(issue('error', 'currency_mismatch', { file, row, column: c.column }, `charge in ${chargeCurrency} on an invoice in ${currency}; amounts in two currencies cannot be summed`));
+        sink.push(issue('error', 'currency_mismatch', at(row, c.column), `charge in ${chargeCurrency} on an invoice in ${currency}; amounts in two currencies cannot be summed`));
         continue;
       }
       const amountMinor = amount(c.amount, currency, row, c.column, 'amount');
@@ -227,7 +232,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
       let chargeCode = classify(c.description, c.code, c.classification);
       if (chargeCode === null) {
         chargeCode = 'unmapped';
-        sink.push(issue('warning', 'unmapped_charge', { file, row, column: c.descriptionColumn ?? cols.description }, `no canonical code for charge "${c.description}"${c.code ? ` (code ${c.code})` : ''}; loaded as unmapped — add it to carriers/${adapter.id}/charges.ts`));
+        sink.push(issue('warning', 'unmapped_charge', at(row, c.descriptionColumn ?? cols.description), `no canonical code for charge "${c.description}"${c.code ? ` (code ${c.code})` : ''}; loaded as unmapped — add it to carriers/${adapter.id}/charges.ts`));
       }
       charges.push({
         chargeCode,
