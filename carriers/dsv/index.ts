@@ -1,4 +1,5 @@
 import type { CarrierAdapter } from '../../src/carrier-kit/index.js';
+import { downloadDsv } from './download.js';
 import { DSV_CHARGES } from './charges.js';
 import { detectDsv, parseDsv } from './parse.js';
 
@@ -26,4 +27,5 @@ export const dsv: CarrierAdapter = Object.freeze({
   charges: DSV_CHARGES,
   detect: detectDsv,
   parse: parseDsv,
+  download: downloadDsv,
 });

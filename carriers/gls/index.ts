@@ -1,4 +1,5 @@
 import type { CarrierAdapter } from '../../src/carrier-kit/index.js';
+import { downloadGls } from './download.js';
 import { GLS_CHARGES } from './charges.js';
 import { detectGls, parseGls } from './parse.js';
 
@@ -19,4 +20,5 @@ export const gls: CarrierAdapter = Object.freeze({
   charges: GLS_CHARGES,
   detect: detectGls,
   parse: parseGls,
+  download: downloadGls,
 });

@@ -1,4 +1,5 @@
 import type { CarrierAdapter } from '../../src/carrier-kit/index.js';
+import { downloadRoyalMail } from './download.js';
 import { ROYAL_MAIL_CHARGES } from './charges.js';
 import { detectRoyalMail, parseRoyalMail } from './parse.js';
 
@@ -21,4 +22,5 @@ export const royalMail: CarrierAdapter = Object.freeze({
   charges: ROYAL_MAIL_CHARGES,
   detect: detectRoyalMail,
   parse: parseRoyalMail,
+  download: downloadRoyalMail,
 });
