@@ -1,5 +1,6 @@
 import type { CarrierAdapter } from '../../src/carrier-kit/index.js';
 import { DHL_CHARGES } from './charges.js';
+import { downloadDhl } from './download.js';
 import { detectDhl, parseDhl } from './parse.js';
 
 /** DHL Express MyBill invoice CSV (153 columns, Line Type I/S). See README.md in this folder. */
@@ -18,4 +19,5 @@ export const dhl: CarrierAdapter = Object.freeze({
   charges: DHL_CHARGES,
   detect: detectDhl,
   parse: parseDhl,
+  download: downloadDhl,
 });
