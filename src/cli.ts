@@ -7,7 +7,9 @@ import { Command, CommanderError } from 'commander';
 import { chargesCommand } from './commands/charges.js';
 import { withContext } from './commands/context.js';
 import { ingestCommand } from './commands/ingest.js';
+import { exportCommand } from './commands/export.js';
 import { migrateCommand } from './commands/migrate.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { resolveGlobalOptions } from './config.js';
@@ -47,6 +49,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (opts: { carrier?: string; all?: boolean; from?: string; to?: string; config?: string }) => {
       setExit(await withContext(globals(), (ctx) => runCommand(ctx, opts)));
     });
+
+  program
+    .command('report')
+    .description('write a self-contained HTML dashboard (spend, surcharges, unreconciled invoices, data quality)')
+    .requiredOption('--out <file>', 'the HTML file to write')
+    .action(async (opts: { out: string }) => setExit(await withContext(globals(), (ctx) => reportCommand(ctx, opts))));
+
+  program
+    .command('export')
+    .description('write an analyst view as CSV or XLSX')
+    .requiredOption('--view <name>', 'the view to export (see docs/schema.md)')
+    .option('--format <format>', 'csv or xlsx', 'csv')
+    .requiredOption('--out <file>', 'the file to write')
+    .action(async (opts: { view: string; format: string; out: string }) => setExit(await withContext(globals(), (ctx) => exportCommand(ctx, opts))));
 
   program
     .command('migrate')
