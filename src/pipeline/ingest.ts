@@ -335,7 +335,7 @@ async function loadLanded(
       if (!failed) await writeShipments(pivot.takeAll());
       const reconciliations = new Map<string, Reconciliation>();
       for (const inv of pivot.invoices.values()) reconciliations.set(inv.key, validateInvoice(file, inv, sink));
-      if (controlTotal !== undefined) validateControlTotal(file, controlTotal, pivot.invoices.values(), locale, sink);
+      const controlOk = controlTotal === undefined || validateControlTotal(file, controlTotal, pivot.invoices.values(), locale, sink);
       if (pivot.invoices.size === 0 && sink.errors === 0) {
         sink.push(issue('error', 'wrong_format', { file }, `no invoice rows found in this ${adapter.name} file`));
       }
@@ -348,6 +348,8 @@ async function loadLanded(
       await insertIssues(trx, sourceFileId, ctx.runId, stored);
       let unreconciled = 0;
       for (const r of reconciliations.values()) if (r.reconciled === false) unreconciled++;
+      // a file-level control total that does not match counts as one unreconciled amount
+      if (!controlOk) unreconciled++;
       return { invoices: pivot.invoices.size, charges, unreconciled, sourceFileId, notes: loader.notes, reopened: loader.continuations };
     });
   } catch (err) {
@@ -361,7 +363,7 @@ async function loadLanded(
     carrier: adapter.id,
     detected,
     status: 'loaded',
-    message: loaded.unreconciled > 0 ? `${loaded.unreconciled} invoice(s) do not reconcile to their stated total` : null,
+    message: loaded.unreconciled > 0 ? `${loaded.unreconciled} stated total(s) do not reconcile` : null,
     sourceFileId: loaded.sourceFileId,
     invoices: loaded.invoices,
     charges: loaded.charges,

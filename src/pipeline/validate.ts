@@ -65,7 +65,7 @@ export function validateInvoice(file: string, inv: InvoiceAggregate, sink: Issue
 /**
  * Checks a file-level control total (e.g. SAP BEx's `Overall Result`) against the sum of every
  * charge in the file. A mismatch is a `total_mismatch` error: the file still loads (its invoices
- * state no total of their own) and the run exits 1.
+ * state no total of their own) and the run exits 1. Returns whether it matched.
  */
 export function validateControlTotal(
   file: string,
@@ -73,7 +73,7 @@ export function validateControlTotal(
   invoices: Iterable<InvoiceAggregate>,
   locale: CarrierLocale,
   sink: IssueSink,
-): void {
+): boolean {
   let sum = 0;
   const currencies = new Set<string>();
   for (const inv of invoices) {
@@ -84,16 +84,18 @@ export function validateControlTotal(
   const at = { file, row: total.row, column: total.column };
   if (currencies.size > 1 || (currencies.size === 1 && !currencies.has(currency))) {
     sink.push(issue('error', 'currency_mismatch', at, `${total.label} is in ${currency} but the invoices are in ${[...currencies].join(', ')}`));
-    return;
+    return false;
   }
   const stated = parseMinor(total.amount, locale.number, minorDigits(currency));
   if (!stated.ok) {
     sink.push(issue('error', 'bad_amount', at, `${total.label}: ${stated.reason}`));
-    return;
+    return false;
   }
   if (stated.minor !== sum) {
     sink.push(
       issue('error', 'total_mismatch', at, `the charges of the file sum to ${formatMinor(sum, currency)} ${currency} but its ${total.label} states ${formatMinor(stated.minor, currency)} ${currency} (difference ${formatMinor(sum - stated.minor, currency)})`),
     );
+    return false;
   }
+  return true;
 }
