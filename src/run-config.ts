@@ -56,7 +56,7 @@ export function loadRunConfig(file: string): RunConfig {
 
 export function parseRunConfig(text: string, file = 'etl.config.yaml'): RunConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = e?.linePos?.[0];
