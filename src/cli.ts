@@ -3,9 +3,9 @@
  * `etl`: the command line. Exit codes: 0 success (warnings allowed), 1 some file quarantined or
  * invoice unreconciled, 2 usage or configuration error, 3 system failure.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { chargesCommand } from './commands/charges.js';
-import { withContext } from './commands/context.js';
+import { withContext, withRunLock } from './commands/context.js';
 import { ingestCommand } from './commands/ingest.js';
 import { exportCommand } from './commands/export.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -14,6 +14,12 @@ import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { resolveGlobalOptions } from './config.js';
 import { describeError, EtlError, EXIT } from './errors.js';
+
+function parseSeconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of seconds');
+  return n;
+}
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
@@ -33,9 +39,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('parse local invoice files and load them')
     .option('--carrier <id>', 'carrier of the files (ups, dhl, gls, dsv, royal-mail); without it each file\'s carrier is recognized from its content')
     .option('--account <number>', 'account number for files that do not state one')
+    .option('--wait-lock <seconds>', 'when another load holds the database, wait this long instead of stopping', parseSeconds)
     .argument('<paths...>', 'files or directories')
-    .action(async (paths: string[], opts: { carrier?: string; account?: string }) => {
-      setExit(await withContext(globals(), (ctx) => ingestCommand(ctx, paths, opts)));
+    .action(async (paths: string[], opts: { carrier?: string; account?: string; waitLock?: number }) => {
+      setExit(await withContext(globals(), (ctx) => withRunLock(ctx, 'ingest', opts.waitLock, () => ingestCommand(ctx, paths, opts))));
     });
 
   program
@@ -46,8 +53,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--from <date>', 'first invoice date (YYYY-MM-DD); default: where the last successful run ended')
     .option('--to <date>', 'last invoice date (YYYY-MM-DD); default: today')
     .option('--config <file>', 'accounts and settings (env ETL_CONFIG; default ./etl.config.yaml)')
-    .action(async (opts: { carrier?: string; all?: boolean; from?: string; to?: string; config?: string }) => {
-      setExit(await withContext(globals(), (ctx) => runCommand(ctx, opts)));
+    .option('--wait-lock <seconds>', 'when another load holds the database, wait this long instead of stopping', parseSeconds)
+    .action(async (opts: { carrier?: string; all?: boolean; from?: string; to?: string; config?: string; waitLock?: number }) => {
+      setExit(await withContext(globals(), (ctx) => withRunLock(ctx, 'run', opts.waitLock, () => runCommand(ctx, opts))));
     });
 
   program

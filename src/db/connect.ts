@@ -22,6 +22,8 @@ export interface Db {
   readonly sqlite: SQLite.Database | null;
   /** The URL with any password removed: safe for logs and messages. */
   readonly safeUrl: string;
+  /** The URL as given (may hold a password: never print it). */
+  readonly url: string;
   close(): Promise<void>;
 }
 
@@ -89,7 +91,7 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
   } else {
     throw new UsageError(`unsupported database URL "${safeUrl}": use sqlite:<file> or postgres://user@host:port/db`);
   }
-  const handle: Db = { db, dialect, sqlite: raw, safeUrl, close: () => db.destroy() };
+  const handle: Db = { db, dialect, sqlite: raw, safeUrl, url, close: () => db.destroy() };
   if (options.migrate !== false) {
     const { error } = await migrateToLatest(handle.db, dialect);
     if (error !== undefined) {

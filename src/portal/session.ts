@@ -102,7 +102,9 @@ async function downloadOnce(browser: Browser, job: AccountJob, attempt: number):
     },
     async authenticated() {
       if (tracing) return;
-      await context.tracing.start({ screenshots: true, snapshots: true });
+      // DOM snapshots only: trace screenshots are a continuous screencast (CPU-heavy with several
+      // accounts at once); a full-page screenshot is saved separately on failure
+      await context.tracing.start({ screenshots: false, snapshots: true });
       tracing = true;
     },
     async captureDownload(portalId, trigger) {
