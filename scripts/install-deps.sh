@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
 # Installs what the project needs, only when missing: Debian packages from
-# scripts/system-packages.txt (apt) and the npm packages (npm ci), then builds the TypeScript.
-# Idempotent and quiet when everything is already there.
+# scripts/system-packages.txt (apt), the npm packages (npm ci), then builds the TypeScript.
+# Idempotent and quiet when everything is already there. Used by the README quick start,
+# npm test, .ci/run and the Dockerfile (one list of system packages for all of them).
+#   --system-only   only the Debian packages (Docker's runtime layer)
+#   --build-tools   also the packages of scripts/build-packages.txt (compilers for native addons)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mapfile -t packages < <(grep -vE '^\s*(#|$)' scripts/system-packages.txt)
+system_only=0
+lists=(scripts/system-packages.txt)
+for arg in "$@"; do
+  case "$arg" in
+    --system-only) system_only=1 ;;
+    --build-tools) lists+=(scripts/build-packages.txt) ;;
+    *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+mapfile -t packages < <(cat "${lists[@]}" | grep -vE '^\s*(#|$)')
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -26,6 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
+[ "$system_only" -eq 1 ] && exit 0
 
 # npm packages: reinstall when node_modules is missing or older than the lock file.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
