@@ -305,8 +305,8 @@ class RowReader {
     const invoice = this.invoice(number, get('invoiceDate'), account, get('currency'), this.statedTotals.get(key) ?? '');
     const charges: RawCharge[] = [];
     const n = this.header.names;
-    const add = (description: string, code: string, classification: string, amount: string, incentive: string, column: string): void => {
-      charges.push({ description, code, classification, amount, incentive, currency: '', column });
+    const add = (description: string, code: string, classification: string, amount: string, incentive: string, column: string, descriptionColumn?: string): void => {
+      charges.push({ description, code, classification, amount, incentive, currency: '', column, ...(descriptionColumn === undefined ? {} : { descriptionColumn }) });
     };
 
     const invoiceFee = get('invoiceFee');
@@ -316,18 +316,18 @@ class RowReader {
     if (!isZero(weightCharge)) add(service || n.weightCharge, '', CHARGE_CLASSES.weight, weightCharge, '', n.weightCharge);
     for (const [labelField, amountField] of OTHER_CHARGES) {
       const amount = get(amountField);
-      if (!isZero(amount)) add(placeholderFree(get(labelField)) || n[labelField], '', CHARGE_CLASSES.other, amount, '', n[amountField]);
+      if (!isZero(amount)) add(placeholderFree(get(labelField)) || n[labelField], '', CHARGE_CLASSES.other, amount, '', n[amountField], n[labelField]);
     }
     for (const [labelField, amountField] of DISCOUNTS) {
       const amount = get(amountField);
-      if (!isZero(amount)) add(placeholderFree(get(labelField)) || n[labelField], '', CHARGE_CLASSES.discount, asReduction(amount), '', n[amountField]);
+      if (!isZero(amount)) add(placeholderFree(get(labelField)) || n[labelField], '', CHARGE_CLASSES.discount, asReduction(amount), '', n[amountField], n[labelField]);
     }
     for (const x of this.xc) {
       const amount = at(x.charge);
       if (isZero(amount)) continue;
       const code = placeholderFree(at(x.code));
       const discount = at(x.discount);
-      add(placeholderFree(at(x.name)) || code, code, '', amount, isZero(discount) ? '' : discount, x.slot.chargeLabel);
+      add(placeholderFree(at(x.name)) || code, code, '', amount, isZero(discount) ? '' : discount, x.slot.chargeLabel, x.slot.chargeLabel.replace(/ Charge$/, ' Name'));
     }
 
     const awb = get('shipmentNumber');
