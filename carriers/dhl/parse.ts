@@ -22,6 +22,7 @@ import {
   type RawInvoice,
   type RawLine,
   type RawShipment,
+  splitCsvLine,
 } from '../../src/carrier-kit/index.js';
 import { CHARGE_CLASSES } from './charges.js';
 import {
@@ -79,34 +80,6 @@ interface Header {
   readonly width: number;
 }
 
-/**
- * Splits one header line (RFC 4180 quoting; a header never spans lines). Used on the decoded
- * head only, before the streaming reader starts, so that the reader can keep just the columns
- * we read.
- */
-export function splitHeaderLine(line: string, delimiter: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line.charAt(i);
-    if (quoted) {
-      if (ch === '"' && line.charAt(i + 1) === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field.trim() === '') {
-      quoted = true;
-      field = '';
-    } else if (ch === delimiter) {
-      out.push(field);
-      field = '';
-    } else field += ch;
-  }
-  out.push(field);
-  return out;
-}
 
 function firstLine(head: string): string {
   return (head.replace(/^\uFEFF/, '').split('\n', 1)[0] ?? '').replace(/\r$/, '');
@@ -159,7 +132,7 @@ export function detectDhl(sample: FileSample): number {
   if (sample.kind !== 'text') return 0;
   const delimiter = sniffInputDelimiter(sample, DELIMITERS);
   if (delimiter === null) return 0;
-  const at = positions(splitHeaderLine(firstLine(sample.head), delimiter));
+  const at = positions(splitCsvLine(firstLine(sample.head), delimiter));
   if (findField(at, 'lineType') === undefined) return 0;
   const n = signatureCount(at);
   if (n >= MIN_SIGNATURE + 1) return 0.95;
@@ -174,7 +147,7 @@ export async function* parseDhl(input: ParseInput): AsyncIterable<ParseBatch> {
     yield { lines: [], issues: [issue('error', 'wrong_format', { file, row: 1 }, `no ${DELIMITERS.join(' or ')} delimiter found; not a DHL Express MyBill CSV`)] };
     return;
   }
-  const cells = splitHeaderLine(firstLine(input.head), delimiter);
+  const cells = splitCsvLine(firstLine(input.head), delimiter);
   const problems = headerProblems(file, cells);
   if (problems.length > 0) {
     yield { lines: [], issues: problems };

@@ -19,6 +19,7 @@ import {
   type ParseInput,
   type RawCharge,
   type RawLine,
+  splitCsvLine,
 } from '../../src/carrier-kit/index.js';
 import { FREIGHT_LABELS } from './charges.js';
 import {
@@ -136,28 +137,6 @@ const LEGACY_FULL_SHAPE = 6;
 /** Parse accepts a first row with a few bad values, so they are reported where they are. */
 const LEGACY_PARSE_SHAPE = 4;
 
-/** Splits one line for detection (quotes honoured; detection sees no multi-line fields). */
-function splitLine(line: string, delimiter: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line.charAt(i);
-    if (quoted) {
-      if (ch === '"' && line.charAt(i + 1) === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === delimiter) {
-      out.push(field);
-      field = '';
-    } else field += ch;
-  }
-  out.push(field);
-  return out;
-}
 
 /**
  * How sure we are that `sample` is a GLS file: 0.95 for a header naming every required field
@@ -172,12 +151,12 @@ export function detectGls(sample: FileSample): number {
   lines = lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '').slice(0, 10);
   const first = lines[0];
   if (first === undefined) return 0;
-  const names = splitLine(first, DELIMITER);
+  const names = splitCsvLine(first, DELIMITER);
   const index = resolveHeader(names);
   const missing = missingHeaderFields(index).length;
   if (missing === 0) return 0.95;
   if (lines.every((l) => {
-    const f = splitLine(l, DELIMITER);
+    const f = splitCsvLine(l, DELIMITER);
     return legacyShape(f, f.length) === LEGACY_FULL_SHAPE;
   })) return 0.95;
   return Object.keys(index).length >= 3 ? 0.3 : 0;

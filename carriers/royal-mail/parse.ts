@@ -20,6 +20,7 @@ import {
   type RawInvoice,
   type RawLine,
   type RawShipment,
+  splitCsvLine,
 } from '../../src/carrier-kit/index.js';
 import {
   BEX_COL,
@@ -69,28 +70,6 @@ const OVERALL_RESULT = normalizeName(BEX_OVERALL_RESULT);
 const SUBTOTAL = normalizeName(BEX_SUBTOTAL);
 const GROUP_NAMES = BEX_GROUPS.map(([, name]) => normalizeName(name));
 
-/** Splits one header line (quote-aware); only used on the first lines of a sample. */
-function splitLine(line: string, delimiter: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (quoted) {
-      if (c !== '"') cur += c;
-      else if (line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"' && cur === '') quoted = true;
-    else if (c === delimiter) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
 
 /** Problems with a pipe header row: the columns we read must carry their names (any case/spacing). */
 function pipeHeaderProblems(fields: readonly string[], width: number): string | null {
@@ -136,8 +115,8 @@ function sniff(head: string): Sniff {
     return { layout: 'pipe', score: problem === null ? CERTAIN : DOUBTFUL, problem: problem ?? '' };
   }
   for (let i = 0; i <= BEX_MAX_TITLE_LINES && i < lines.length - 1; i++) {
-    if (!isBexGroupRow(splitLine(lines[i] as string, BEX_DELIMITER))) continue;
-    const names = splitLine(lines[i + 1] as string, BEX_DELIMITER);
+    if (!isBexGroupRow(splitCsvLine(lines[i] as string, BEX_DELIMITER))) continue;
+    const names = splitCsvLine(lines[i + 1] as string, BEX_DELIMITER);
     const problem = bexHeaderProblems(names, names.length);
     return { layout: 'bex', score: problem === null ? CERTAIN : DOUBTFUL, problem: problem ?? '' };
   }

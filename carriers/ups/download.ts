@@ -2,7 +2,7 @@
  * UPS Billing Center: log in (with the one-time code step), search invoices by date, and fetch
  * every invoice's CSV through the logged-in session, several at once.
  */
-import { listInvoices, signIn, type DownloadContext, type PortalMarkup } from '../../src/carrier-kit/index.js';
+import { standardDownload, type PortalMarkup } from '../../src/carrier-kit/index.js';
 
 /** The Billing Center's markup, as our mock portal (fixtures/portal) reproduces it. */
 export const UPS_PORTAL = {
@@ -13,9 +13,4 @@ export const UPS_PORTAL = {
   messages: { badCredentials: 'invalid username or password', badCode: 'invalid code', maintenance: 'maintenance' },
 } as const satisfies PortalMarkup;
 
-export async function downloadUps(ctx: DownloadContext): Promise<void> {
-  await signIn(ctx, UPS_PORTAL);
-  const documents = await listInvoices(ctx, UPS_PORTAL);
-  ctx.step(`download ${documents.length} invoice file(s)`);
-  await ctx.fetchAll(documents);
-}
+export const downloadUps = standardDownload(UPS_PORTAL);

@@ -15,7 +15,7 @@ export type {
   RawLine,
   RawShipment,
 } from './contract.js';
-export { readCsv, sniffInputDelimiter, type CsvBatch } from './csv-input.js';
+export { readCsv, sniffInputDelimiter, splitCsvLine, type CsvBatch } from './csv-input.js';
 export type { CsvRecord, CsvEnd } from '../parsing/csv.js';
 export { issue, type Issue, type IssueCode, type Severity } from '../model/issue.js';
 export type { ChargeCode } from '../model/charge-codes.js';
@@ -24,4 +24,4 @@ export type { ControlTotal } from './contract.js';
 export { readWorkbook, type CellRange, type SheetGrid } from './workbook-input.js';
 export type { DownloadContext, PortalCredentials, PortalDocument } from './portal.js';
 export { PortalError } from '../errors.js';
-export { acceptCookies, checkResponse, listInvoices, signIn, type PortalMarkup } from './portal-flow.js';
+export { acceptCookies, checkResponse, listInvoices, signIn, standardDownload, type PortalMarkup } from './portal-flow.js';

@@ -114,3 +114,17 @@ export async function listInvoices(ctx: DownloadContext, m: PortalMarkup): Promi
   }
   return docs;
 }
+
+/**
+ * The usual portal flow: sign in, list the window's invoices page by page, and fetch them all
+ * through the logged-in session, several at once. A carrier whose portal works differently
+ * (DHL's prepared exports) writes its own flow from the same steps.
+ */
+export function standardDownload(m: PortalMarkup): (ctx: DownloadContext) => Promise<void> {
+  return async (ctx) => {
+    await signIn(ctx, m);
+    const documents = await listInvoices(ctx, m);
+    ctx.step(`download ${documents.length} invoice file(s)`);
+    await ctx.fetchAll(documents);
+  };
+}
