@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
 import { ingest, snapshot } from '../support/ingest.js';
-import { goldenCases, tempDir, UPS_FIXTURES } from '../support/paths.js';
+import { fixtureDirOf, goldenCases, tempDir, UPS_FIXTURES } from '../support/paths.js';
 import { addCents, rewriteCsv } from '../support/rewrite.js';
 
 const GOLDEN = goldenCases(UPS_FIXTURES).map((c) => c.file);
@@ -91,6 +91,30 @@ for (const dialect of DIALECTS) {
       assert.equal(issues.length, 1);
       assert.equal(issues[0]?.severity, 'error');
       assert.match(issues[0]?.message ?? '', /^us-off-by-a-cent\.csv, row 1: invoice 9\d+ does not reconcile: .* \(difference -0\.01\)$/);
+    });
+
+    test('a file whose control total (SAP BEx Overall Result) is off by a penny loads, flagged', async () => {
+      const src = path.join(fixtureDirOf('royal-mail'), 'bex-export-no-title.csv');
+      const off = path.join(tmp.dir, 'bex-off-by-a-penny.csv');
+      let overallRow = 0;
+      rewriteCsv(src, off, ',', (f, i) => {
+        if (f[0] === 'Overall Result') {
+          overallRow = i + 1;
+          f[32] = addCents((f[32] ?? '').replace(/,/g, ''), 1);
+        }
+        // other invoice numbers, so nothing loaded earlier is replaced
+        if (/^\d{10}$/.test(f[3] ?? '')) f[3] = `8${(f[3] ?? '').slice(1)}`;
+      });
+      assert.ok(overallRow > 0);
+      const [r] = await ingest(t.db, t.tdb.dataDir, [off], 'royal-mail');
+      assert.equal(r?.status, 'loaded', r?.message ?? '');
+      assert.equal(r?.unreconciled, 1, 'counted as unreconciled (the run exits 1)');
+      const issues = await t.db.db.selectFrom('data_issues').selectAll().where('source_file_id', '=', r?.sourceFileId ?? -1).where('code', '=', 'total_mismatch').execute();
+      assert.equal(issues.length, 1);
+      assert.equal(issues[0]?.source_row, overallRow);
+      assert.match(issues[0]?.message ?? '', /Overall Result states .* \(difference -0\.01\)/);
+      const inv = await t.db.db.selectFrom('invoices').select('reconciled').where('source_file_id', '=', r?.sourceFileId ?? -1).execute();
+      assert.ok(inv.length > 0 && inv.every((i) => i.reconciled === null), 'BEx invoices state no total of their own');
     });
 
     test('a bad file is quarantined and the good file after it still loads', async () => {
