@@ -8,13 +8,14 @@ import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
 import type { Dialect } from './connect.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { portalMigration } from './migrations/0002-portal.js';
+import { analystMigration } from './migrations/0003-analyst.js';
 import type { Database } from './schema.js';
 import { viewStatements } from './views.js';
 
 function provider(dialect: Dialect) {
   return {
     async getMigrations() {
-      return { '0001-initial': initialMigration(dialect), '0002-portal': portalMigration(dialect) };
+      return { '0001-initial': initialMigration(dialect), '0002-portal': portalMigration(dialect), '0003-analyst': analystMigration(dialect) };
     },
   };
 }

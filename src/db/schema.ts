@@ -133,6 +133,17 @@ export interface AccountRunsTable {
   updated_at: Timestamp;
 }
 
+/**
+ * Volumetric divisor per carrier and dimension unit (migration 0003-analyst), joined by the
+ * `billed_weight_check` view. Seeded with defaults; analysts UPDATE or INSERT rows.
+ */
+export interface VolumetricDivisorsTable {
+  carrier: string;
+  dimension_unit: 'cm' | 'in';
+  weight_unit: 'kg' | 'lb' | 'oz';
+  divisor: number;
+}
+
 export interface Database {
   source_files: SourceFilesTable;
   invoices: InvoicesTable;
@@ -143,4 +154,5 @@ export interface Database {
   etl_meta: EtlMetaTable;
   portal_downloads: PortalDownloadsTable;
   account_runs: AccountRunsTable;
+  volumetric_divisors: VolumetricDivisorsTable;
 }

@@ -1,6 +1,8 @@
 /**
  * Analyst views, generated from the canonical charge codes and the money rules so that they can
  * never disagree with the code. Decimals are computed from minor units per currency exponent.
+ * `ANALYST_VIEWS` describes every view's columns (what kind of value each holds) for exports;
+ * a test checks it against the columns the databases really return.
  */
 import { CHARGE_CODES } from '../model/charge-codes.js';
 import { minorDigitExceptions } from '../model/money.js';
@@ -29,7 +31,7 @@ export function viewStatements(dialect: Dialect): string[] {
   // on them); it only appends columns, which is how new charge codes arrive. SQLite has no
   // OR REPLACE for views, and its DROP does not check dependants.
   const create = dialect === 'postgres' ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW';
-  const drops = dialect === 'postgres' ? [] : ['DROP VIEW IF EXISTS shipment_costs', 'DROP VIEW IF EXISTS invoice_summary'];
+  const drops = dialect === 'postgres' ? [] : ANALYST_VIEW_NAMES.map((name) => `DROP VIEW IF EXISTS ${name}`);
   return [
     ...drops,
     `${create} shipment_costs AS
@@ -72,5 +74,310 @@ SELECT
   (SELECT COUNT(*) FROM data_issues d WHERE d.source_file_id = i.source_file_id AND d.severity = 'warning') AS file_warnings
 FROM invoices i
 JOIN source_files f ON f.id = i.source_file_id`,
+    ...analystViewStatements(dialect, create),
+  ];
+}
+
+/** Every view `etl export` can write, in the order they are created. */
+export const ANALYST_VIEW_NAMES = [
+  'shipment_costs',
+  'invoice_summary',
+  'cost_per_shipment',
+  'spend_by_month',
+  'surcharge_share',
+  'billed_weight_check',
+] as const;
+
+export type AnalystViewName = (typeof ANALYST_VIEW_NAMES)[number];
+
+/**
+ * What a view column holds, which decides how exports write it:
+ * - `text`: free text and identifiers (account, invoice, tracking numbers, zones, postcodes),
+ *   always written as text, never as a number.
+ * - `date`: `YYYY-MM-DD`.
+ * - `money`: a decimal with as many digits as the row's `currency` has (ISO 4217).
+ * - `decimal`: a decimal with a fixed number of digits (`scale`), e.g. a share.
+ * - `integer`: counts and ids.
+ * - `measure`: a float measurement (weights, dimensions, divisors).
+ * - `boolean`: 0/1 in SQLite, boolean in PostgreSQL.
+ */
+export type ColumnKind = 'text' | 'date' | 'money' | 'decimal' | 'integer' | 'measure' | 'boolean';
+
+export interface ViewColumn {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  /** Digits after the point, for `decimal` columns. */
+  readonly scale?: number;
+}
+
+export interface AnalystView {
+  readonly name: AnalystViewName;
+  /** Every column, in the view's order. */
+  readonly columns: readonly ViewColumn[];
+  /** Columns that order the rows uniquely (exports read in this order). */
+  readonly orderBy: readonly string[];
+}
+
+/** Digits of `surcharge_share.share` (a fraction: 0.1234 = 12.34 %). */
+export const SHARE_SCALE = 4;
+
+/** Surcharges in `surcharge_share`: every code except these. */
+export const NOT_SURCHARGES = ['freight', 'vat', 'duties_taxes', 'discount'] as const;
+
+const col = (kind: ColumnKind) => (...names: string[]): ViewColumn[] => names.map((name) => ({ name, kind }));
+const text = col('text');
+const date = col('date');
+const money = col('money');
+const integer = col('integer');
+const measure = col('measure');
+
+/** Column descriptions of every analyst view (docs/schema.md documents their meaning). */
+export const ANALYST_VIEWS: Readonly<Record<AnalystViewName, AnalystView>> = Object.freeze({
+  shipment_costs: {
+    name: 'shipment_costs',
+    columns: [
+      ...integer('shipment_id'),
+      ...text('carrier', 'account_number', 'invoice_number'),
+      ...date('invoice_date'),
+      ...text('tracking_number', 'lead_tracking_number', 'service'),
+      ...date('ship_date'),
+      ...text('zone'),
+      ...measure('billed_weight'),
+      ...text('weight_unit', 'currency'),
+      ...money('total', ...CHARGE_CODES),
+    ],
+    orderBy: ['shipment_id'],
+  },
+  invoice_summary: {
+    name: 'invoice_summary',
+    columns: [
+      ...integer('invoice_id'),
+      ...text('carrier', 'account_number', 'invoice_number'),
+      ...date('invoice_date'),
+      ...text('currency'),
+      ...money('stated_total', 'net_total', 'difference'),
+      { name: 'reconciled', kind: 'boolean' },
+      ...integer('shipment_count', 'charge_count'),
+      ...text('source_file'),
+      ...integer('file_errors', 'file_warnings'),
+    ],
+    orderBy: ['invoice_id'],
+  },
+  cost_per_shipment: {
+    name: 'cost_per_shipment',
+    columns: [
+      ...integer('shipment_id'),
+      ...text('carrier', 'account_number', 'invoice_number'),
+      ...date('invoice_date'),
+      ...text('tracking_number', 'lead_tracking_number', 'service'),
+      ...date('ship_date'),
+      ...text('zone'),
+      ...integer('package_count'),
+      ...measure('entered_weight', 'billed_weight', 'volumetric_weight'),
+      ...text('weight_unit'),
+      ...measure('length', 'width', 'height'),
+      ...text('dimension_unit', 'receiver_postcode', 'receiver_country', 'currency'),
+      ...money('total', ...CHARGE_CODES),
+    ],
+    orderBy: ['shipment_id'],
+  },
+  spend_by_month: {
+    name: 'spend_by_month',
+    columns: [
+      ...text('carrier', 'account_number', 'month', 'charge_code', 'currency'),
+      ...integer('charge_count'),
+      ...money('amount'),
+      ...integer('amount_minor'),
+    ],
+    orderBy: ['carrier', 'account_number', 'month', 'currency', 'charge_code'],
+  },
+  surcharge_share: {
+    name: 'surcharge_share',
+    columns: [
+      ...text('carrier', 'month', 'currency'),
+      ...money('total', 'freight', 'surcharges', 'taxes', 'discounts'),
+      { name: 'share', kind: 'decimal', scale: SHARE_SCALE },
+    ],
+    orderBy: ['carrier', 'month', 'currency'],
+  },
+  billed_weight_check: {
+    name: 'billed_weight_check',
+    columns: [
+      ...integer('shipment_id'),
+      ...text('carrier', 'account_number', 'invoice_number'),
+      ...date('invoice_date'),
+      ...text('tracking_number'),
+      ...measure('entered_weight', 'billed_weight'),
+      ...text('weight_unit'),
+      ...measure('length', 'width', 'height'),
+      ...text('dimension_unit'),
+      ...measure('divisor', 'volumetric_weight_recomputed', 'billed_minus_actual'),
+      ...text('reason'),
+    ],
+    orderBy: ['shipment_id'],
+  },
+});
+
+function isAnalystViewName(name: string): name is AnalystViewName {
+  return (ANALYST_VIEW_NAMES as readonly string[]).includes(name);
+}
+
+/** The view called `name`, if exports may read it. */
+export function analystView(name: string): AnalystView | undefined {
+  return isAnalystViewName(name) ? ANALYST_VIEWS[name] : undefined;
+}
+
+/** `YYYY-MM` of `dateExpr` (a DATE in PostgreSQL, ISO text in SQLite). */
+function monthSql(dialect: Dialect, dateExpr: string): string {
+  // to_char does not depend on the session's DateStyle, which CAST(date AS TEXT) does.
+  return dialect === 'postgres' ? `to_char(${dateExpr}, 'YYYY-MM')` : `substr(${dateExpr}, 1, 7)`;
+}
+
+/** `ROUND(expr, digits)` of a float, returned as a float on both databases. */
+function roundFloatSql(dialect: Dialect, expr: string, digits: number): string {
+  // PostgreSQL has ROUND(numeric, int) only; the result goes back to double precision so that
+  // both databases return measurements as numbers.
+  return dialect === 'postgres'
+    ? `CAST(ROUND(CAST(${expr} AS NUMERIC), ${digits}) AS DOUBLE PRECISION)`
+    : `ROUND(${expr}, ${digits})`;
+}
+
+/**
+ * The four views added with migration 0003-analyst. Each reads the base tables directly (none is
+ * built on another view), so any of them can be replaced on PostgreSQL without the others.
+ */
+function analystViewStatements(dialect: Dialect, create: string): string[] {
+  const perCode = CHARGE_CODES.map(
+    (code) => `  ${decimalSql(dialect, `SUM(CASE WHEN c.charge_code = '${code}' THEN c.amount_minor ELSE 0 END)`, 'i.currency')} AS "${code}"`,
+  ).join(',\n');
+  const month = monthSql(dialect, 'i.invoice_date');
+  const bigint = dialect === 'postgres' ? 'BIGINT' : 'INTEGER';
+  const share =
+    dialect === 'postgres'
+      ? `ROUND(CAST(t.surcharges_minor AS NUMERIC) / NULLIF(t.total_minor, 0), ${SHARE_SCALE})`
+      : `ROUND(CAST(t.surcharges_minor AS REAL) / NULLIF(t.total_minor, 0), ${SHARE_SCALE})`;
+  const notSurcharges = NOT_SURCHARGES.map((c) => `'${c}'`).join(', ');
+  return [
+    `${create} cost_per_shipment AS
+SELECT
+  s.id AS shipment_id,
+  i.carrier,
+  i.account_number,
+  i.invoice_number,
+  i.invoice_date,
+  s.tracking_number,
+  s.lead_tracking_number,
+  s.service,
+  s.ship_date,
+  s.zone,
+  s.package_count,
+  s.entered_weight,
+  s.billed_weight,
+  s.volumetric_weight,
+  s.weight_unit,
+  s.length,
+  s.width,
+  s.height,
+  s.dimension_unit,
+  s.receiver_postcode,
+  s.receiver_country,
+  i.currency,
+  ${decimalSql(dialect, 's.net_total_minor', 'i.currency')} AS total,
+${perCode}
+FROM shipments s
+JOIN invoices i ON i.id = s.invoice_id
+LEFT JOIN charges c ON c.shipment_id = s.id
+GROUP BY s.id, i.id`,
+    `${create} spend_by_month AS
+SELECT
+  i.carrier,
+  i.account_number,
+  ${month} AS month,
+  c.charge_code,
+  c.currency,
+  COUNT(*) AS charge_count,
+  ${decimalSql(dialect, 'SUM(c.amount_minor)', 'c.currency')} AS amount,
+  CAST(SUM(c.amount_minor) AS ${bigint}) AS amount_minor
+FROM charges c
+JOIN invoices i ON i.id = c.invoice_id
+GROUP BY i.carrier, i.account_number, ${month}, c.charge_code, c.currency`,
+    `${create} surcharge_share AS
+SELECT
+  t.carrier,
+  t.month,
+  t.currency,
+  ${decimalSql(dialect, 't.total_minor', 't.currency')} AS total,
+  ${decimalSql(dialect, 't.freight_minor', 't.currency')} AS freight,
+  ${decimalSql(dialect, 't.surcharges_minor', 't.currency')} AS surcharges,
+  ${decimalSql(dialect, 't.taxes_minor', 't.currency')} AS taxes,
+  ${decimalSql(dialect, 't.discounts_minor', 't.currency')} AS discounts,
+  ${share} AS share
+FROM (
+  SELECT
+    i.carrier,
+    ${month} AS month,
+    c.currency,
+    SUM(c.amount_minor) AS total_minor,
+    SUM(CASE WHEN c.charge_code = 'freight' THEN c.amount_minor ELSE 0 END) AS freight_minor,
+    SUM(CASE WHEN c.charge_code NOT IN (${notSurcharges}) THEN c.amount_minor ELSE 0 END) AS surcharges_minor,
+    SUM(CASE WHEN c.charge_code IN ('vat', 'duties_taxes') THEN c.amount_minor ELSE 0 END) AS taxes_minor,
+    SUM(CASE WHEN c.charge_code = 'discount' THEN c.amount_minor ELSE 0 END) AS discounts_minor
+  FROM charges c
+  JOIN invoices i ON i.id = c.invoice_id
+  GROUP BY i.carrier, ${month}, c.currency
+) t`,
+    // Carriers round the billable weight up to a step (0.5 kg; a whole lb or oz: UPS's US rates
+    // bill 233.1 lb of volume as 234 lb), so a billed weight is explained by volume when the
+    // recomputed volumetric weight reaches the billed weight less one step, and by rounding
+    // alone when the entered weight does (most UPS rows: 16.6 kg billed as 17.0). 0.0001
+    // absorbs float noise in the comparisons.
+    `${create} billed_weight_check AS
+SELECT
+  x.shipment_id,
+  x.carrier,
+  x.account_number,
+  x.invoice_number,
+  x.invoice_date,
+  x.tracking_number,
+  x.entered_weight,
+  x.billed_weight,
+  x.weight_unit,
+  x.length,
+  x.width,
+  x.height,
+  x.dimension_unit,
+  x.divisor,
+  x.volumetric_weight_recomputed,
+  x.billed_minus_actual,
+  CASE
+    WHEN x.volumetric_weight_recomputed + 0.0001 >= x.billed_weight - x.step THEN 'volumetric'
+    WHEN x.entered_weight + 0.0001 >= x.billed_weight - x.step THEN 'rounding'
+    ELSE 'unexplained'
+  END AS reason
+FROM (
+  SELECT
+    s.id AS shipment_id,
+    i.carrier,
+    i.account_number,
+    i.invoice_number,
+    i.invoice_date,
+    s.tracking_number,
+    s.entered_weight,
+    s.billed_weight,
+    s.weight_unit,
+    s.length,
+    s.width,
+    s.height,
+    s.dimension_unit,
+    d.divisor,
+    ${roundFloatSql(dialect, 's.length * s.width * s.height / d.divisor', 1)} AS volumetric_weight_recomputed,
+    ${roundFloatSql(dialect, 's.billed_weight - s.entered_weight', 3)} AS billed_minus_actual,
+    CASE WHEN s.weight_unit = 'kg' THEN 0.5 ELSE 1 END AS step
+  FROM shipments s
+  JOIN invoices i ON i.id = s.invoice_id
+  LEFT JOIN volumetric_divisors d
+    ON d.carrier = i.carrier AND d.dimension_unit = s.dimension_unit AND d.weight_unit = s.weight_unit
+  WHERE s.billed_weight > s.entered_weight
+) x`,
   ];
 }
