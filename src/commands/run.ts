@@ -129,7 +129,7 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions, browserF
     throw err;
   } finally {
     await browser?.close().catch(() => undefined);
-    await finishRun(db, runId, fileResults, failure);
+    await finishRun(db, runId, fileResults, failure, results.some((r) => r.status === 'failed'));
   }
 
   async function runAccount(a: AccountConfig, credentials: PortalCredentials): Promise<AccountResult> {

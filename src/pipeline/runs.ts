@@ -11,10 +11,10 @@ export async function startRun(db: Db, command: string): Promise<number> {
   return row.id;
 }
 
-export async function finishRun(db: Db, runId: number, results: readonly FileResult[], failure: unknown): Promise<void> {
+export async function finishRun(db: Db, runId: number, results: readonly FileResult[], failure: unknown, otherProblems = false): Promise<void> {
   const count = (s: FileResult['status']) => results.filter((r) => r.status === s).length;
   const sum = (k: 'invoices' | 'charges' | 'unreconciled' | 'errors' | 'warnings') => results.reduce((a, r) => a + r[k], 0);
-  const dataProblems = count('quarantined') > 0 || sum('unreconciled') > 0;
+  const dataProblems = otherProblems || count('quarantined') > 0 || sum('unreconciled') > 0;
   await db.db
     .updateTable('etl_runs')
     .set({
