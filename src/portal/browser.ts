@@ -32,7 +32,9 @@ export const launchChromium: BrowserFactory = async (options) => {
     throw new SystemError(`Chromium not found at ${executablePath}: install the Debian package chromium (scripts/install-deps.sh does), or set browser.executablePath / ETL_CHROMIUM`);
   }
   try {
-    return await chromium.launch({ executablePath, headless: options.headless ?? true, args: [...CHROMIUM_FLAGS] });
+    // ETL_CHROMIUM_ARGS: extra flags for unusual hosts (space-separated)
+    const extra = (process.env.ETL_CHROMIUM_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+    return await chromium.launch({ executablePath, headless: options.headless ?? true, args: [...CHROMIUM_FLAGS, ...extra] });
   } catch (err) {
     throw new SystemError(`could not start Chromium (${executablePath}): ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, { cause: err });
   }
