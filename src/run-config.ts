@@ -24,7 +24,7 @@ export const runConfigSchema = z.strictObject({
   /** Accounts downloading at once. */
   concurrency: z.number().int().min(1).max(32).default(4),
   /** Files downloaded at once per account, through its logged-in browser context. */
-  downloadConcurrency: z.number().int().min(1).max(64).default(16),
+  downloadConcurrency: z.number().int().min(1).max(64).default(32),
   /** Extra attempts after a transient failure (HTTP 5xx, time-outs, session expiry, cut downloads). */
   retries: z.number().int().min(0).max(10).default(3),
   /** First backoff in ms; doubled per attempt, with jitter. */
