@@ -19,13 +19,13 @@ import {
   type RawCharge,
   type RawLine,
   type RawShipment,
+  indexHeader,
+  missingFields as missingOf,
 } from '../../src/carrier-kit/index.js';
 import { DEFAULT_WEIGHT_UNIT, DELIMITERS, HEADER_ALIASES, REQUIRED_FIELDS, WEIGHT_UNITS, type Field } from './columns.js';
 
 /** Field → 0-based column in this file (absent fields are missing). */
 type ColumnIndex = Partial<Record<Field, number>>;
-
-const FIELDS = Object.keys(HEADER_ALIASES) as Field[];
 
 function normalize(name: string): string {
   return name.replace(/^\uFEFF/, '').trim().toLowerCase();
@@ -33,26 +33,11 @@ function normalize(name: string): string {
 
 /** Finds each field's column from the header row's names. */
 export function resolveHeader(names: readonly string[]): ColumnIndex {
-  const position = new Map<string, number>();
-  names.forEach((n, i) => {
-    const key = normalize(n);
-    if (!position.has(key)) position.set(key, i);
-  });
-  const index: ColumnIndex = {};
-  for (const f of FIELDS) {
-    for (const alias of HEADER_ALIASES[f]) {
-      const at = position.get(normalize(alias));
-      if (at !== undefined) {
-        index[f] = at;
-        break;
-      }
-    }
-  }
-  return index;
+  return indexHeader(names, HEADER_ALIASES, normalize);
 }
 
 function missingFields(index: ColumnIndex): Field[] {
-  return REQUIRED_FIELDS.filter((f) => index[f] === undefined);
+  return missingOf(index, REQUIRED_FIELDS);
 }
 
 /** How sure we are that `sample` is this carrier's file: its header names every required field. */

@@ -27,6 +27,8 @@ import {
   type RawLine,
   type RawShipment,
   type SheetGrid,
+  indexHeader,
+  missingFields,
 } from '../../src/carrier-kit/index.js';
 import {
   CSV_DELIMITERS,
@@ -67,31 +69,13 @@ export async function* parseDsv(input: ParseInput): AsyncIterable<ParseBatch> {
 
 type CsvIndex = Partial<Record<CsvField, number>>;
 
-const CSV_FIELDS = Object.keys(CSV_HEADERS) as CsvField[];
-const CSV_ALIASES: ReadonlyMap<CsvField, readonly string[]> = new Map(CSV_FIELDS.map((f) => [f, CSV_HEADERS[f].map(normalizeName)]));
-
 /** Finds each field's column by its header name (the order varies between exports). */
 export function resolveCsvHeader(names: readonly string[]): CsvIndex {
-  const position = new Map<string, number>();
-  names.forEach((n, i) => {
-    const key = normalizeName(n);
-    if (!position.has(key)) position.set(key, i);
-  });
-  const index: CsvIndex = {};
-  for (const f of CSV_FIELDS) {
-    for (const alias of CSV_ALIASES.get(f) ?? []) {
-      const at = position.get(alias);
-      if (at !== undefined) {
-        index[f] = at;
-        break;
-      }
-    }
-  }
-  return index;
+  return indexHeader(names, CSV_HEADERS, normalizeName);
 }
 
 function missingCsvFields(index: CsvIndex): CsvField[] {
-  return CSV_REQUIRED.filter((f) => index[f] === undefined);
+  return missingFields(index, CSV_REQUIRED);
 }
 
 function detectCsv(head: string): number {

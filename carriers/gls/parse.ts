@@ -20,6 +20,8 @@ import {
   type RawCharge,
   type RawLine,
   splitCsvLine,
+  indexHeader,
+  missingFields,
 } from '../../src/carrier-kit/index.js';
 import { FREIGHT_LABELS } from './charges.js';
 import {
@@ -83,30 +85,13 @@ export function tenthsToKilograms(text: string, decimal: string): string | null 
 /** Field → 0-based column in a header CSV (absent fields are missing). */
 type HeaderIndex = Partial<Record<HeaderField, number>>;
 
-const HEADER_FIELDS = Object.keys(HEADER_ALIASES) as HeaderField[];
-
 /** Finds each field's column from a header row's names (first matching alias wins). */
 export function resolveHeader(names: readonly string[]): HeaderIndex {
-  const position = new Map<string, number>();
-  names.forEach((n, i) => {
-    const key = normalizeHeader(n);
-    if (key !== '' && !position.has(key)) position.set(key, i);
-  });
-  const index: HeaderIndex = {};
-  for (const f of HEADER_FIELDS) {
-    for (const alias of HEADER_ALIASES[f]) {
-      const at = position.get(normalizeHeader(alias));
-      if (at !== undefined) {
-        index[f] = at;
-        break;
-      }
-    }
-  }
-  return index;
+  return indexHeader(names, HEADER_ALIASES, normalizeHeader);
 }
 
 function missingHeaderFields(index: HeaderIndex): HeaderField[] {
-  return REQUIRED_HEADER_FIELDS.filter((f) => index[f] === undefined);
+  return missingFields(index, REQUIRED_HEADER_FIELDS);
 }
 
 /** 22 fields, or 23 when the exporter ends each line with a `;` (inferred). */

@@ -25,3 +25,4 @@ export { readWorkbook, type CellRange, type SheetGrid } from './workbook-input.j
 export type { DownloadContext, PortalCredentials, PortalDocument } from './portal.js';
 export { PortalError } from '../errors.js';
 export { acceptCookies, checkResponse, listInvoices, signIn, standardDownload, type PortalMarkup } from './portal-flow.js';
+export { indexHeader, missingFields, type HeaderIndex } from './header.js';

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { textInput, textSample } from '../support/parse-input.js';
 import { DSV_CHARGES } from '../../carriers/dsv/charges.js';
 import { dsv } from '../../carriers/dsv/index.js';
 import { detectDsv, parseDsv, parseSheet, resolveCsvHeader } from '../../carriers/dsv/parse.js';
@@ -23,23 +24,8 @@ import { tempDir } from '../support/paths.js';
 const classify = createChargeClassifier(DSV_CHARGES);
 const code = (text: string) => classify(text, '', '');
 
-function sample(head: string, kind: FileSample['kind'] = 'text'): FileSample {
-  return { name: kind === 'text' ? 'x.csv' : 'x.xlsx', kind, head };
-}
+const sample = (head: string, kind: FileSample['kind'] = 'text'): FileSample => textSample(head, kind);
 
-function textInput(text: string, chunkSize = 11): ParseInput {
-  return {
-    file: 'x.csv',
-    kind: 'text',
-    path: '/dev/null',
-    encoding: 'utf8',
-    bytes: Buffer.byteLength(text),
-    head: text.slice(0, 65_536),
-    async *chunks() {
-      for (let i = 0; i < text.length; i += chunkSize) yield text.slice(i, i + chunkSize);
-    },
-  };
-}
 
 function workbookInput(file: string): ParseInput {
   return { file: path.basename(file), kind: 'workbook', path: file, encoding: 'utf8', bytes: fs.statSync(file).size, head: '', chunks: async function* () {} };

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { textInput, textSample } from '../support/parse-input.js';
 import { GLS_CHARGES } from '../../carriers/gls/charges.js';
 import { LEGACY_FREIGHT_DESCRIPTION, LEGACY_SURCHARGES } from '../../carriers/gls/columns.js';
 import { gls } from '../../carriers/gls/index.js';
@@ -16,23 +17,9 @@ import { createChargeClassifier } from '../../src/pipeline/clean.js';
 const classify = createChargeClassifier(GLS_CHARGES);
 const code = (text: string) => classify(text, '', '');
 
-function sample(head: string, kind: FileSample['kind'] = 'text'): FileSample {
-  return { name: 'x.csv', kind, head };
-}
+const sample = (head: string, kind: FileSample['kind'] = 'text'): FileSample => textSample(head, kind);
 
-function input(text: string, chunkSize = 7): ParseInput {
-  return {
-    file: 'x.csv',
-    kind: 'text',
-    path: '/dev/null',
-    encoding: 'utf8',
-    bytes: Buffer.byteLength(text),
-    head: text.slice(0, 65_536),
-    async *chunks() {
-      for (let i = 0; i < text.length; i += chunkSize) yield text.slice(i, i + chunkSize);
-    },
-  };
-}
+const input = (text: string, chunkSize = 7): ParseInput => textInput(text, chunkSize);
 
 async function parseAll(text: string, chunkSize?: number): Promise<ParseBatch[]> {
   const out: ParseBatch[] = [];

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { textInput, textSample } from '../support/parse-input.js';
 import { ROYAL_MAIL_CHARGES } from '../../carriers/royal-mail/charges.js';
 import { BEX_HEADER, PIPE_HEADER } from '../../carriers/royal-mail/columns.js';
 import { royalMail } from '../../carriers/royal-mail/index.js';
@@ -15,23 +16,9 @@ import { createChargeClassifier } from '../../src/pipeline/clean.js';
 
 const classify = createChargeClassifier(ROYAL_MAIL_CHARGES);
 
-function sample(head: string, kind: FileSample['kind'] = 'text'): FileSample {
-  return { name: 'x.csv', kind, head };
-}
+const sample = (head: string, kind: FileSample['kind'] = 'text'): FileSample => textSample(head, kind);
 
-function input(text: string, chunkSize = 11): ParseInput {
-  return {
-    file: 'x.csv',
-    kind: 'text',
-    path: '/dev/null',
-    encoding: 'utf8',
-    bytes: Buffer.byteLength(text),
-    head: text.slice(0, 65_536),
-    async *chunks() {
-      for (let i = 0; i < text.length; i += chunkSize) yield text.slice(i, i + chunkSize);
-    },
-  };
-}
+const input = (text: string, chunkSize = 11): ParseInput => textInput(text, chunkSize);
 
 async function parse(text: string, chunkSize?: number): Promise<{ lines: RawLine[]; batches: ParseBatch[] }> {
   const batches: ParseBatch[] = [];
