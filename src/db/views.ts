@@ -122,7 +122,8 @@ export interface AnalystView {
 export const SHARE_SCALE = 4;
 
 /** Surcharges in `surcharge_share`: every code except these. */
-export const NOT_SURCHARGES = ['freight', 'vat', 'duties_taxes', 'discount'] as const;
+export { NOT_SURCHARGES } from '../model/charge-codes.js';
+import { NOT_SURCHARGES } from '../model/charge-codes.js';
 
 const col = (kind: ColumnKind) => (...names: string[]): ViewColumn[] => names.map((name) => ({ name, kind }));
 const text = col('text');

@@ -49,3 +49,9 @@ const CODE_SET: ReadonlySet<string> = new Set(CHARGE_CODES);
 export function isChargeCode(value: string): value is ChargeCode {
   return CODE_SET.has(value);
 }
+
+/**
+ * Codes that are not surcharges: the base freight, taxes passed through, and discounts. Everything
+ * else billed is a surcharge, in the dashboard and in the `surcharge_share` view alike.
+ */
+export const NOT_SURCHARGES = ['freight', 'vat', 'duties_taxes', 'discount'] as const satisfies readonly ChargeCode[];

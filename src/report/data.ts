@@ -15,7 +15,8 @@ import { SystemError } from '../errors.js';
 import { minorDigits } from '../model/money.js';
 
 /** Charge codes the surcharge chart leaves out: the base price and pass-through taxes, not surcharges. */
-export const NOT_SURCHARGES = ['freight', 'vat', 'duties_taxes'] as const;
+export { NOT_SURCHARGES } from '../model/charge-codes.js';
+import { NOT_SURCHARGES } from '../model/charge-codes.js';
 
 /** Regular bins a currency's shipment-total histogram aims for (plus one overflow bin). */
 export const TARGET_BINS = 20;
