@@ -7,10 +7,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { chargesCommand } from './commands/charges.js';
 import { withContext, withRunLock } from './commands/context.js';
 import { ingestCommand } from './commands/ingest.js';
-import { exportCommand } from './commands/export.js';
 import { migrateCommand } from './commands/migrate.js';
-import { reportCommand } from './commands/report.js';
-import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { resolveGlobalOptions } from './config.js';
 import { describeError, EtlError, EXIT } from './errors.js';
@@ -21,6 +18,8 @@ function parseSeconds(v: string): number {
   return n;
 }
 
+// `run`, `report` and `export` are loaded only when used: playwright alone adds ~94 MB to a
+// process that loads it, which `etl ingest` (peak RSS budget 200 MB) must not pay.
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command()
     .name('etl')
@@ -55,14 +54,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--config <file>', 'accounts and settings (env ETL_CONFIG; default ./etl.config.yaml)')
     .option('--wait-lock <seconds>', 'when another load holds the database, wait this long instead of stopping', parseSeconds)
     .action(async (opts: { carrier?: string; all?: boolean; from?: string; to?: string; config?: string; waitLock?: number }) => {
-      setExit(await withContext(globals(), (ctx) => withRunLock(ctx, 'run', opts.waitLock, () => runCommand(ctx, opts))));
+      setExit(await withContext(globals(), (ctx) => withRunLock(ctx, 'run', opts.waitLock, async () => (await import('./commands/run.js')).runCommand(ctx, opts))));
     });
 
   program
     .command('report')
     .description('write a self-contained HTML dashboard (spend, surcharges, unreconciled invoices, data quality)')
     .requiredOption('--out <file>', 'the HTML file to write')
-    .action(async (opts: { out: string }) => setExit(await withContext(globals(), (ctx) => reportCommand(ctx, opts))));
+    .action(async (opts: { out: string }) => setExit(await withContext(globals(), async (ctx) => (await import('./commands/report.js')).reportCommand(ctx, opts))));
 
   program
     .command('export')
@@ -70,7 +69,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .requiredOption('--view <name>', 'the view to export (see docs/schema.md)')
     .option('--format <format>', 'csv or xlsx', 'csv')
     .requiredOption('--out <file>', 'the file to write')
-    .action(async (opts: { view: string; format: string; out: string }) => setExit(await withContext(globals(), (ctx) => exportCommand(ctx, opts))));
+    .action(async (opts: { view: string; format: string; out: string }) => setExit(await withContext(globals(), async (ctx) => (await import('./commands/export.js')).exportCommand(ctx, opts))));
 
   program
     .command('migrate')

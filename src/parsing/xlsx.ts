@@ -5,7 +5,16 @@
  * Merged ranges are reported, not filled in: a label merged over five columns is one cell.
  */
 import fs from 'node:fs';
-import * as XLSX from 'xlsx';
+import { createRequire } from 'node:module';
+import type * as SheetJS from 'xlsx';
+
+// SheetJS (~11 MB in memory) is loaded on first use: most runs read no workbook.
+const require = createRequire(import.meta.url);
+let sheetjs: typeof SheetJS | undefined;
+function xlsx(): typeof SheetJS {
+  sheetjs ??= require('xlsx') as typeof SheetJS;
+  return sheetjs;
+}
 
 export interface CellRange {
   readonly s: { readonly r: number; readonly c: number };
@@ -19,7 +28,8 @@ export interface SheetGrid {
   readonly merges: readonly CellRange[];
 }
 
-function cellText(cell: XLSX.CellObject | undefined): string {
+function cellText(cell: SheetJS.CellObject | undefined): string {
+  const XLSX = xlsx();
   if (cell === undefined || cell.v === undefined || cell.v === null) return '';
   switch (cell.t) {
     case 'n': {
@@ -45,17 +55,18 @@ function cellText(cell: XLSX.CellObject | undefined): string {
 
 /** Reads every sheet of the workbook at `path` (xlsx, or anything SheetJS reads). */
 export function readWorkbookFile(path: string): SheetGrid[] {
+  const XLSX = xlsx();
   // XLSX.read on the bytes: SheetJS's ESM build has no file system access of its own
   const wb = XLSX.read(fs.readFileSync(path), { type: 'buffer', cellDates: false, cellNF: true, dense: false });
   return wb.SheetNames.map((name) => {
-    const ws = wb.Sheets[name] as XLSX.WorkSheet;
+    const ws = wb.Sheets[name] as SheetJS.WorkSheet;
     const ref = ws['!ref'];
     const rows: string[][] = [];
     if (ref !== undefined) {
       const range = XLSX.utils.decode_range(ref);
       for (let r = 0; r <= range.e.r; r++) {
         const row: string[] = [];
-        for (let c = 0; c <= range.e.c; c++) row.push(cellText(ws[XLSX.utils.encode_cell({ r, c })] as XLSX.CellObject | undefined));
+        for (let c = 0; c <= range.e.c; c++) row.push(cellText(ws[XLSX.utils.encode_cell({ r, c })] as SheetJS.CellObject | undefined));
         rows.push(row);
       }
     }
