@@ -8,6 +8,7 @@ import type { Issue } from '../model/issue.js';
 import type { NumberFormat } from '../parsing/amounts.js';
 import type { DateFormat } from '../parsing/dates.js';
 import type { TextEncoding } from '../parsing/text.js';
+import type { SheetGrid } from '../parsing/xlsx.js';
 import type { DownloadContext } from './portal.js';
 
 /** How a carrier writes values; used by `clean`, never re-implemented per carrier. */
@@ -61,6 +62,8 @@ export interface ParseInput {
   readonly head: string;
   /** The whole text in order, in chunks; can be iterated once. */
   chunks(): AsyncIterable<string>;
+  /** Workbook: its sheets, already read by the engine within the workbook limits (readWorkbook returns them). */
+  readonly sheets?: readonly SheetGrid[];
 }
 
 /** Invoice fields as written in the file ('' when absent). */

@@ -15,6 +15,7 @@ export const ISSUE_CODES = [
   'unknown_carrier',
   'ambiguous_carrier',
   'conversion_failed',
+  'workbook_limit',
   // value problems (error severity quarantines the file)
   'bad_amount',
   'bad_date',

@@ -10,7 +10,7 @@ import type { Db } from '../db/connect.js';
 import { describeError, LoadError, SystemError } from '../errors.js';
 import { issue, IssueSink, type Issue, type IssueCode } from '../model/issue.js';
 import { createDecoder, hasUtf8Bom, looksBinary, type TextEncoding } from '../parsing/text.js';
-import { readWorkbookFile, workbookHead } from '../parsing/xlsx.js';
+import { readWorkbookBounded, workbookHead, WorkbookLimitError, type SheetGrid } from '../parsing/xlsx.js';
 import { createCleaner } from './clean.js';
 import { CONVERTIBLE, libreOfficeConverter, type Converter } from './convert.js';
 import { detectCarrier } from './detect.js';
@@ -111,11 +111,12 @@ async function decodedInput(landed: LandedFile, encoding: TextEncoding, readChun
   };
 }
 
-function workbookInput(landed: LandedFile, xlsxPath: string): ParseInput {
+function workbookInput(landed: LandedFile, xlsxPath: string, sheets: readonly SheetGrid[] | undefined): ParseInput {
   return {
     file: landed.originalName,
     kind: 'workbook',
     path: xlsxPath,
+    sheets,
     encoding: 'utf8',
     bytes: landed.bytes,
     head: '',
@@ -139,6 +140,8 @@ function wholeFileIssue(landed: LandedFile, workbook: boolean): Issue | null {
 export interface Prepared {
   readonly landed: LandedFile;
   readonly workbookPath: string | null;
+  /** The workbook's sheets once read (within the workbook limits, see parsing/xlsx.ts). */
+  readonly sheets?: readonly SheetGrid[];
 }
 
 export interface IngestOptions {
@@ -223,7 +226,7 @@ export async function ingestFile(
 export async function sampleOf(p: Prepared): Promise<FileSample> {
   if (p.workbookPath !== null) {
     try {
-      return { name: p.landed.originalName, kind: 'workbook', head: workbookHead(readWorkbookFile(p.workbookPath)) };
+      return { name: p.landed.originalName, kind: 'workbook', head: workbookHead(p.sheets ?? (await readWorkbookBounded(p.workbookPath))) };
     } catch {
       return { name: p.landed.originalName, kind: 'workbook', head: '' };
     }
@@ -247,6 +250,20 @@ function sourceRowOf(landed: LandedFile, carrier: string, encoding: TextEncoding
 
 async function ingestPrepared(ctx: IngestContext, prepared: Prepared, options: IngestOptions): Promise<FileResult> {
   const landed = prepared.landed;
+  if (prepared.workbookPath !== null && prepared.sheets === undefined && landed.bytes > 0) {
+    // Read once, in a worker bounded in time and memory, before detection and parsing: a
+    // workbook past a limit is quarantined here instead of stalling the run. Unreadable ones
+    // fall through to the carrier's own `wrong_format` message.
+    try {
+      prepared = { ...prepared, sheets: await readWorkbookBounded(prepared.workbookPath) };
+    } catch (err) {
+      if (err instanceof WorkbookLimitError) {
+        return quarantine(ctx, sourceRowOf(landed, options.carrier?.id ?? 'unknown', null, options.account), [
+          issue('error', 'workbook_limit', { file: landed.originalName }, `not read: ${err.message}`),
+        ], options.carrier === undefined);
+      }
+    }
+  }
   let adapter = options.carrier;
   const detected = adapter === undefined;
   if (adapter === undefined && landed.bytes > 0) {
@@ -294,7 +311,7 @@ async function loadLanded(
       let controlTotal: ControlTotal | undefined;
       let locale = adapter.locale;
       const input = workbook
-        ? workbookInput(landed, prepared.workbookPath as string)
+        ? workbookInput(landed, prepared.workbookPath as string, prepared.sheets)
         : await decodedInput(landed, encoding, ctx.readChunk ?? READ_CHUNK, ctx.onProgress && ((done) => ctx.onProgress?.(file, done, landed.bytes)));
       let pending: PendingCharge[] = [];
       let charges = 0;
