@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     return f;
   });
   const t1 = performance.now();
-  const out = await libreOfficeConverter().toXlsx(files);
+  const out = await libreOfficeConverter({ workRoot: path.join(OUT, 'tmp') }).toXlsx(files);
   const batch = (performance.now() - t1) / 1000;
   for (const f of files) {
     const x = out.get(f);

@@ -3,6 +3,7 @@ import type { GlobalOptions } from '../config.js';
 import { openDatabase, type Db } from '../db/connect.js';
 import { acquireRunLock } from '../db/lock.js';
 import { createOutput, type Output } from '../log.js';
+import { removeLeftovers } from '../pipeline/leftovers.js';
 
 export interface CommandContext {
   readonly options: GlobalOptions;
@@ -13,6 +14,8 @@ export interface CommandContext {
 /** Opens the database, runs `fn`, always closes. Returns fn's exit code. */
 export async function withContext(options: GlobalOptions, fn: (ctx: CommandContext) => Promise<number>): Promise<number> {
   const out = createOutput(options.dataDir, options);
+  // work files of a command that was killed (landing copies, conversion folders with invoice copies)
+  for (const p of removeLeftovers(options.dataDir)) out.debug(`removed ${p}, left by a command that is no longer running`);
   const db = await openDatabase(options.dbUrl);
   out.debug(`database ${db.safeUrl}`);
   try {

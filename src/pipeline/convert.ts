@@ -4,14 +4,21 @@
  * one soffice converting 20 files took 1.47 s in all, so the engine batches and calls soffice
  * itself (docs/performance.md). Each run gets its own LibreOffice profile directory, so parallel
  * runs cannot collide, and a timeout.
+ *
+ * soffice dies with us: it runs in its own process group, killed on timeout and when this process
+ * exits, and a watchdog shell (its own session, so it outlives a SIGKILL of this process) polls
+ * our pid and, once we are gone, kills the group and removes the work folder. `setpriv
+ * --pdeathsig` alone would not do: soffice execs oosplash, which forks soffice.bin, and only the
+ * process that got the death signal would die. The work folder (invoice copies) is under the
+ * data dir, named after our pid, so the next command also removes it (leftovers.ts).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SystemError } from '../errors.js';
+import { CONVERT_PREFIX, ownedName } from './leftovers.js';
 
 /** Extensions LibreOffice converts for us. */
 export const CONVERTIBLE = new Set(['xls', 'ods']);
@@ -27,6 +34,11 @@ export interface Converter {
 }
 
 export interface LibreOfficeOptions {
+  /**
+   * Where the work folders go: `<data-dir>/tmp` (leftovers.ts workDirOf). Never /tmp: the folder
+   * holds copies of invoices, which stay with the data and are cleaned by the next command.
+   */
+  readonly workRoot: string;
   /** soffice binary: ETL_SOFFICE, else found on PATH. */
   readonly soffice?: string;
   /** Kill soffice after this long (default 60 s + 5 s per file). */
@@ -57,13 +69,14 @@ export function resolveSoffice(configured = process.env.ETL_SOFFICE): string {
   return bin;
 }
 
-export function libreOfficeConverter(options: LibreOfficeOptions = {}): Converter {
+export function libreOfficeConverter(options: LibreOfficeOptions): Converter {
   return {
     async toXlsx(files) {
       const out = new Map<string, string | Error>();
       if (files.length === 0) return out;
       const soffice = resolveSoffice(options.soffice);
-      const work = fs.mkdtempSync(path.join(os.tmpdir(), 'etl-convert-'));
+      fs.mkdirSync(options.workRoot, { recursive: true });
+      const work = fs.mkdtempSync(path.join(options.workRoot, ownedName(CONVERT_PREFIX)));
       const profile = path.join(work, `profile-${randomUUID()}`);
       const outDir = path.join(work, 'out');
       fs.mkdirSync(outDir);
@@ -79,6 +92,7 @@ export function libreOfficeConverter(options: LibreOfficeOptions = {}): Converte
           soffice,
           ['--headless', '--norestore', '--nologo', '--nodefault', `-env:UserInstallation=${pathToFileURL(profile).href}`, '--convert-to', 'xlsx', '--outdir', outDir, ...staged],
           timeoutMs,
+          work,
         );
         files.forEach((f, i) => {
           const produced = path.join(outDir, `${path.parse(staged[i] as string).name}.xlsx`);
@@ -98,9 +112,34 @@ export function libreOfficeConverter(options: LibreOfficeOptions = {}): Converte
   };
 }
 
-function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stderr: string; timedOut: boolean }> {
+/**
+ * Polls the pid in $1 every 0.5 s; once it is gone, kills process group $2 and removes folder $3.
+ * Started in its own session, so a SIGKILL of this process does not take it along.
+ */
+// dash (Debian's sh) takes `kill -9 -PGID` but not `kill -KILL -- -PGID`
+const WATCHDOG = 'while kill -0 "$1" 2>/dev/null; do sleep 0.5; done; kill -9 "-$2" 2>/dev/null; rm -rf "$3"';
+
+function killGroup(pgid: number | undefined): void {
+  if (pgid === undefined) return;
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function run(cmd: string, args: string[], timeoutMs: number, work: string): Promise<{ code: number | null; stderr: string; timedOut: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // detached: its own process group (pgid = its pid), so soffice.bin and anything it forks can
+    // be killed as one
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const pgid = child.pid;
+    const watchdog =
+      pgid === undefined ? undefined : spawn('/bin/sh', ['-c', WATCHDOG, 'etl-soffice-watchdog', String(process.pid), String(pgid), work], { stdio: 'ignore', detached: true });
+    watchdog?.on('error', () => undefined); // no sh: the exit hook and the next command's cleanup remain
+    watchdog?.unref();
+    const onExit = (): void => killGroup(pgid);
+    process.on('exit', onExit);
     let stderr = '';
     let timedOut = false;
     child.stderr.on('data', (d: Buffer) => {
@@ -108,14 +147,20 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: nu
     });
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup(pgid);
     }, timeoutMs);
-    child.on('error', (err) => {
+    const done = (): void => {
       clearTimeout(timer);
+      process.off('exit', onExit);
+      killGroup(pgid); // anything soffice left running in its group
+      killGroup(watchdog?.pid);
+    };
+    child.on('error', (err) => {
+      done();
       reject(new SystemError(`could not start LibreOffice (${cmd}): ${err.message}`, { cause: err }));
     });
     child.on('close', (code) => {
-      clearTimeout(timer);
+      done();
       resolve({ code, stderr, timedOut });
     });
   });

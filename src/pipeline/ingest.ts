@@ -15,6 +15,7 @@ import { createCleaner } from './clean.js';
 import { CONVERTIBLE, libreOfficeConverter, type Converter } from './convert.js';
 import { detectCarrier } from './detect.js';
 import { landFile, type LandedFile } from './land.js';
+import { workDirOf } from './leftovers.js';
 import { FileLoader, insertIssues, insertSourceFile } from './load.js';
 import type { CleanCharge as PendingCharge } from './clean.js';
 import { Pivot, type ShipmentAggregate } from './pivot.js';
@@ -190,7 +191,7 @@ export async function ingestPaths(ctx: IngestContext, files: readonly string[], 
     }
   }
   if (toConvert.length > 0) {
-    const converter = options.converter ?? libreOfficeConverter();
+    const converter = options.converter ?? libreOfficeConverter({ workRoot: workDirOf(ctx.dataDir) });
     const converted = await converter.toXlsx(toConvert.map((c) => c.landed.storedPath));
     for (const { index, landed } of toConvert) {
       const out = converted.get(landed.storedPath);

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describeError, SystemError } from '../errors.js';
 import { Utf8Check } from '../parsing/text.js';
+import { INCOMING_PREFIX, landingDirOf, ownedName } from './leftovers.js';
 
 export interface LandedFile {
   readonly originalPath: string;
@@ -33,8 +34,9 @@ function safeName(name: string): string {
  */
 export async function landFile(filePath: string, dataDir: string): Promise<LandedFile> {
   const originalName = path.basename(filePath);
-  const root = path.join(dataDir, 'landing');
-  const tmp = path.join(root, `.incoming-${process.pid}-${Date.now()}-${safeName(originalName)}`);
+  const root = landingDirOf(dataDir);
+  // named after this process, so the next command can remove it if this one is killed (leftovers.ts)
+  const tmp = path.join(root, `${ownedName(INCOMING_PREFIX)}${safeName(originalName)}`);
   const hash = createHash('sha256');
   const utf8 = new Utf8Check();
   const headParts: Buffer[] = [];

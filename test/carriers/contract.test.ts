@@ -13,6 +13,7 @@ import { libreOfficeConverter } from '../../src/pipeline/convert.js';
 import { detectCarrier } from '../../src/pipeline/detect.js';
 import { needsConversion, sampleOf, type Prepared } from '../../src/pipeline/ingest.js';
 import { landFile } from '../../src/pipeline/land.js';
+import { workDirOf } from '../../src/pipeline/leftovers.js';
 import { fixtureDirOf, goldenCases, ROOT, tempDir } from '../support/paths.js';
 
 describe('carrier contract', () => {
@@ -71,7 +72,7 @@ describe('detection picks the right carrier for every fixture, and no other carr
       }
     }
     // one LibreOffice start for every legacy spreadsheet, as the engine does
-    const converted = await libreOfficeConverter().toXlsx(toConvert.map((x) => x.landed.storedPath));
+    const converted = await libreOfficeConverter({ workRoot: workDirOf(tmp.dir) }).toXlsx(toConvert.map((x) => x.landed.storedPath));
     for (const x of toConvert) {
       const out = converted.get(x.landed.storedPath);
       if (typeof out !== 'string') throw out ?? new Error(`no conversion for ${x.key}`);

@@ -39,7 +39,7 @@ describe('LibreOffice conversion', () => {
     const b = xls('b.xls', 7405120932, '00067890');
     const broken = path.join(tmp.dir, 'broken.xls');
     fs.writeFileSync(broken, Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600, 7)]));
-    const out = await libreOfficeConverter().toXlsx([a, b, broken]);
+    const out = await libreOfficeConverter({ workRoot: path.join(tmp.dir, 'tmp') }).toXlsx([a, b, broken]);
     const xa = out.get(a);
     const xb = out.get(b);
     assert.equal(typeof xa, 'string');
@@ -63,7 +63,7 @@ describe('LibreOffice conversion', () => {
 
   test('a missing soffice is a system error that says how to install it', async () => {
     await assert.rejects(
-      libreOfficeConverter({ soffice: path.join(tmp.dir, 'no-soffice') }).toXlsx([path.join(tmp.dir, 'a.xls')]),
+      libreOfficeConverter({ workRoot: path.join(tmp.dir, 'tmp'), soffice: path.join(tmp.dir, 'no-soffice') }).toXlsx([path.join(tmp.dir, 'a.xls')]),
       (err: unknown) => err instanceof SystemError && err.exitCode === 3 && /libreoffice-calc-nogui/.test(err.message),
     );
   });
