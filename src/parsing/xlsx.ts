@@ -3,6 +3,8 @@
  * invoice number 7405120931 stays `7405120931`, never `7405120931.0` or `7.4e9`), date cells
  * become `YYYY-MM-DD`, so carriers read a workbook the same way they read a CSV: as strings.
  * Merged ranges are reported, not filled in: a label merged over five columns is one cell.
+ * The grid spans the cells that exist (from A1 to the last row and column holding a cell), never
+ * the range a sheet declares, and reading is bounded (WORKBOOK_LIMITS).
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -56,8 +58,8 @@ function cellText(cell: SheetJS.CellObject | undefined): string {
 }
 
 /**
- * Limits on reading one workbook. Invoice workbooks are small (a DSV printed invoice is one
- * screen; the largest export seen has a few thousand rows), while a hostile or broken file can
+ * Limits on reading one workbook. Invoice workbooks are small (a DSV printed invoice has tens
+ * of rows), while a hostile or broken file can
  * declare a 17-billion-cell range in 1.5 KB or inflate a 10 MB zip to gigabytes. Past a limit the
  * file is quarantined (`workbook_limit`), never read: the run goes on with the next file.
  */
@@ -77,7 +79,7 @@ export interface WorkbookLimits {
 }
 
 /**
- * 100k rows and 1M cells are 20 to 100 times the largest invoice workbook we know of; reading a
+ * 100k rows and 1M cells leave room for large exports far beyond a printed invoice; reading a
  * 1M-cell sheet (37 MB of sheet XML) took 6.5 s and 310 MB RSS here, so 128 MiB unzipped, a
  * 768 MB heap and 120 s leave room for slow machines while bounding what one file can cost.
  */
