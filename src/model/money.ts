@@ -2,6 +2,7 @@
  * Money rules, in one place (design.md habit 7). Amounts are integers in the currency's minor
  * unit; the number of minor digits follows ISO 4217. Nothing here ever goes through a float.
  */
+import { SystemError } from '../errors.js';
 
 /** ISO 4217 currencies whose minor unit is not 2 digits. Everything else has 2. */
 const MINOR_DIGITS_EXCEPTIONS: Readonly<Record<string, number>> = {
@@ -145,4 +146,14 @@ export function safeMinorFrom(value: unknown): number | null {
     return isSafeMinor(big) ? Number(big) : null;
   }
   return null;
+}
+
+/**
+ * safeMinorFrom for a value a command reads from the database (a SUM, a total), or a
+ * SystemError naming `what`: shown exactly or not at all, never rounded.
+ */
+export function exactMinorFrom(value: unknown, what: string): number {
+  const n = safeMinorFrom(value);
+  if (n === null) throw new SystemError(`${what}: ${String(value)} is not an integer within ±${MAX_SAFE_MINOR}, the range shown exactly`);
+  return n;
 }

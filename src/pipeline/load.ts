@@ -237,7 +237,9 @@ export class FileLoader {
           .updateTable('shipments')
           .set((eb) => ({
             package_count: eb('package_count', '+', s.packageCount),
-            net_total_minor: eb('net_total_minor', '+', s.netTotalMinor),
+            // better-sqlite3 binds every JS number as a REAL, and INTEGER + REAL is a float add in
+            // SQLite (2^53 - 1 + 2 stores 2^53 + 0): a BigInt binds as an INTEGER, so the add is exact
+            net_total_minor: sql<number>`net_total_minor + ${this.db.dialect === 'sqlite' ? BigInt(s.netTotalMinor) : s.netTotalMinor}`,
             service: eb.fn.coalesce('service', eb.val(s.service)),
             zone: eb.fn.coalesce('zone', eb.val(s.zone)),
             entered_weight: eb.fn.coalesce('entered_weight', eb.val(s.enteredWeight)),

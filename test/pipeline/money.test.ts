@@ -9,7 +9,10 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Db } from '../../src/db/connect.js';
+import { ANALYST_VIEWS } from '../../src/db/views.js';
+import { exportView } from '../../src/export/write.js';
 import { addMinor, formatMinor, MAX_SAFE_MINOR, MinorTotal, safeMinorFrom, sumMinor } from '../../src/model/money.js';
+import { collectReportData } from '../../src/report/data.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
 import { ingest } from '../support/ingest.js';
 import { fixtureDirOf, tempDir, UPS_FIXTURES } from '../support/paths.js';
@@ -18,7 +21,7 @@ import { rewriteCsv } from '../support/rewrite.js';
 const NET = 52; // 0-based index of UPS column 53 Net Amount
 const TOTAL = 10; // column 11 Invoice Amount
 const INVOICE = 5; // column 6 Invoice Number
-const TRACKING = 13; // column 14 Tracking Number
+const ACCOUNT = 2; // column 3 Account Number
 /** 2^53 - 1 cents: the largest amount that passes the per-amount check. */
 const MAX = '90071992547409.91';
 
@@ -35,6 +38,49 @@ async function chargeSum(db: Db, sourceFileId: number, where: 'all' | { tracking
   const r = await sql<{ s: unknown }>`SELECT CAST(SUM(amount_minor) AS TEXT) AS s FROM charges WHERE source_file_id = ${sourceFileId}
     ${where === 'all' ? sql`` : sql`AND tracking_number = ${where.tracking}`}`.execute(db.db);
   return BigInt(String(r.rows[0]?.s));
+}
+
+/**
+ * Writes a variant of us-multipiece-inches.csv to `dest`: a new invoice number (first digit
+ * `prefix`), net amounts replaced by `edits` (0-based line → amount), lines moved by `moves`
+ * (0-based line → its 0-based position afterwards, applied in order), and the stated total set
+ * to the exact sum of the nets. Returns that sum in cents.
+ */
+function upsVariant(dest: string, prefix: string, edits: Record<number, string>, moves: Record<number, number> = {}): bigint {
+  const staged = `${dest}.staged`;
+  let sum = 0n;
+  rewriteCsv(path.join(UPS_FIXTURES, 'us-multipiece-inches.csv'), staged, ',', (f, i) => {
+    f[INVOICE] = `${prefix}${(f[INVOICE] ?? '').slice(1)}`;
+    f[NET] = edits[i] ?? (f[NET] as string);
+    sum += cents(f[NET]);
+  });
+  const stated = formatMinor(sum, 'USD');
+  rewriteCsv(staged, staged, ',', (f) => {
+    f[TOTAL] = stated;
+  });
+  const lines = fs.readFileSync(staged, 'latin1').split('\r\n').filter((l) => l !== '');
+  const moved = [...lines];
+  for (const [from, to] of Object.entries(moves)) {
+    const line = lines[Number(from)] as string;
+    moved.splice(moved.indexOf(line), 1);
+    moved.splice(to, 0, line);
+  }
+  fs.writeFileSync(dest, `${moved.join('\r\n')}\r\n`, 'latin1');
+  fs.rmSync(staged);
+  return sum;
+}
+
+/** Every shipment's stored total is the sum of its charges, and the invoice's is `sum`. */
+async function assertShipmentsExact(db: Db, sourceFileId: number, sum: bigint): Promise<void> {
+  const shipments = await db.db.selectFrom('shipments').innerJoin('invoices', 'invoices.id', 'shipments.invoice_id').select(['shipments.tracking_number', 'shipments.net_total_minor']).where('invoices.source_file_id', '=', sourceFileId).execute();
+  assert.ok(shipments.length > 3);
+  for (const s of shipments) {
+    assert.equal(BigInt(s.net_total_minor), await chargeSum(db, sourceFileId, { tracking: s.tracking_number }), `shipment ${s.tracking_number}`);
+  }
+  const inv = await db.db.selectFrom('invoices').selectAll().where('source_file_id', '=', sourceFileId).executeTakeFirstOrThrow();
+  assert.equal(Boolean(inv.reconciled), true);
+  assert.equal(BigInt(inv.net_total_minor), sum);
+  assert.equal(await chargeSum(db, sourceFileId), sum);
 }
 
 describe('money is exact: the checked-sum helpers', () => {
@@ -151,33 +197,11 @@ for (const dialect of DIALECTS) {
       // give 0.01. The invoice's own running sum stays in range (row 1 takes it down by MAX, the
       // last shipment's row 35 brings it back), so only the shipment sum is at risk.
       const file = path.join(tmp.dir, 'ups-shipment-near-2-53.csv');
-      const src = path.join(UPS_FIXTURES, 'us-multipiece-inches.csv');
-      const edits: Record<number, string> = { 0: `-${MAX}`, 3: MAX, 4: '0.02', 5: `-${MAX}`, 34: MAX, 35: '0.00', 36: '0.00' };
-      const staged = path.join(tmp.dir, 'staged.csv');
-      let sum = 0n;
-      rewriteCsv(src, staged, ',', (f, i) => {
-        f[INVOICE] = `5${(f[INVOICE] ?? '').slice(1)}`;
-        f[NET] = edits[i] ?? (f[NET] as string);
-        sum += cents(f[NET]);
-      });
-      const stated = formatMinor(sum, 'USD');
-      let target = '';
-      rewriteCsv(staged, file, ',', (f, i) => {
-        f[TOTAL] = stated;
-        if (i === 3) target = f[TRACKING] as string;
-      });
-      assert.equal(target, '1ZHHE52X0307368747');
+      const sum = upsVariant(file, '5', { 0: `-${MAX}`, 3: MAX, 4: '0.02', 5: `-${MAX}`, 34: MAX, 35: '0.00', 36: '0.00' });
       const [r] = await ingest(t.db, t.tdb.dataDir, [file]);
       assert.equal(r?.status, 'loaded', r?.message ?? '');
       assert.equal(r?.unreconciled, 0, 'the invoice reconciles to its stated total');
-      const shipments = await t.db.db.selectFrom('shipments').innerJoin('invoices', 'invoices.id', 'shipments.invoice_id').select(['shipments.tracking_number', 'shipments.net_total_minor']).where('invoices.source_file_id', '=', r?.sourceFileId ?? -1).execute();
-      assert.ok(shipments.length > 3);
-      for (const s of shipments) {
-        assert.equal(BigInt(s.net_total_minor), await chargeSum(t.db, r?.sourceFileId ?? -1, { tracking: s.tracking_number }), `shipment ${s.tracking_number}`);
-      }
-      const inv = await t.db.db.selectFrom('invoices').selectAll().where('source_file_id', '=', r?.sourceFileId ?? -1).executeTakeFirstOrThrow();
-      assert.equal(BigInt(inv.net_total_minor), sum);
-      assert.equal(await chargeSum(t.db, inv.source_file_id), sum);
+      await assertShipmentsExact(t.db, r?.sourceFileId ?? -1, sum);
     });
 
     test('money is exact: a shipment whose charges sum beyond 2^53-1 is quarantined, naming the row', async () => {
@@ -196,35 +220,27 @@ for (const dialect of DIALECTS) {
       assert.match(issues[0]?.message ?? '', /row 2, column 53 Net Amount: shipment 1ZHHE52X0329440223: its charges sum to 180143985094823\.41 USD, beyond ±90071992547409\.91/);
     });
 
-    test('money is exact: a shipment continued after being written (spilled) is checked on its total in the database', async () => {
-      // Row 2 (shipment 1ZHHE52X0329440223) moved to the end of the file: with spilling at one
-      // open shipment, the shipment is written first, then continued by an UPDATE that adds the
-      // moved row in SQL. Its two parts (2^52 cents each) are safe; their sum is not.
-      const half = '45035996273704.96';
-      const src = path.join(UPS_FIXTURES, 'us-multipiece-inches.csv');
-      const moved = (name: string, prefix: string, edits: Record<number, string>): string => {
-        const staged = path.join(tmp.dir, `staged-${name}`);
-        rewriteCsv(src, staged, ',', (f, i) => {
-          f[INVOICE] = `${prefix}${(f[INVOICE] ?? '').slice(1)}`;
-          f[NET] = edits[i] ?? (f[NET] as string);
-        });
-        const lines = fs.readFileSync(staged, 'latin1').split('\r\n').filter((l) => l !== '');
-        const [second] = lines.splice(1, 1);
-        const out = path.join(tmp.dir, name);
-        fs.writeFileSync(out, `${[...lines, second].join('\r\n')}\r\n`, 'latin1');
-        return out;
-      };
-      // first the same move with the fixture's own amounts: it must really reopen the shipment
-      const plain = moved('ups-continued.csv', '3', {});
-      const [ok] = await ingest(t.db, t.tdb.dataDir, [plain], 'ups', 1);
-      assert.equal(ok?.status, 'loaded', ok?.message ?? '');
-      assert.ok((ok?.shipmentsReopened ?? 0) >= 1, 'the moved row continued a written shipment');
-      const continued = await t.db.db.selectFrom('shipments').innerJoin('invoices', 'invoices.id', 'shipments.invoice_id').select(['shipments.net_total_minor']).where('invoices.source_file_id', '=', ok?.sourceFileId ?? -1).where('shipments.tracking_number', '=', '1ZHHE52X0329440223').executeTakeFirstOrThrow();
-      assert.equal(BigInt(continued.net_total_minor), await chargeSum(t.db, ok?.sourceFileId ?? -1, { tracking: '1ZHHE52X0329440223' }));
+    test('money is exact: a shipment continued after being written (spilled) adds its parts exactly in the database', async () => {
+      // Rows 2 and 3 of shipment 1ZHHE52X0329440223 moved to the middle and the end of the file:
+      // with spilling at one open shipment, the shipment is written after row 1, then continued
+      // twice by an UPDATE that adds in SQL. Parts MAX, 0.02, -MAX: exact 0.02; a float add in
+      // the database (SQLite binds JS numbers as REAL) stores 0.01.
+      const file = path.join(tmp.dir, 'ups-continued-near-2-53.csv');
+      const sum = upsVariant(file, '3', { 0: MAX, 1: '0.02', 2: `-${MAX}` }, { 1: 20, 2: 36 });
+      const [r] = await ingest(t.db, t.tdb.dataDir, [file], 'ups', 1);
+      assert.equal(r?.status, 'loaded', r?.message ?? '');
+      assert.ok((r?.shipmentsReopened ?? 0) >= 2, `the moved rows continued a written shipment (${r?.shipmentsReopened})`);
+      assert.equal(r?.unreconciled, 0);
+      await assertShipmentsExact(t.db, r?.sourceFileId ?? -1, sum);
+    });
 
-      // rows 4 and 33 (two other shipments) take 2^52 cents off each, so the invoice stays in range
-      const big = moved('ups-continued-beyond-2-53.csv', '2', { 0: half, 1: half, 3: `-${half}`, 32: `-${half}` });
-      const [r] = await ingest(t.db, t.tdb.dataDir, [big], 'ups', 1);
+    test('money is exact: a spilled shipment whose parts sum beyond 2^53-1 in the database is quarantined, naming the row', async () => {
+      // row 2 moved to the end: two parts of 2^52 cents (+3.59), each safe, their sum not; rows 4
+      // and 33 (two other shipments) take 2^52 cents off each, so the invoice stays in range
+      const half = '45035996273704.96';
+      const file = path.join(tmp.dir, 'ups-continued-beyond-2-53.csv');
+      upsVariant(file, '2', { 0: half, 1: half, 3: `-${half}`, 32: `-${half}` }, { 1: 36 });
+      const [r] = await ingest(t.db, t.tdb.dataDir, [file], 'ups', 1);
       assert.equal(r?.status, 'quarantined', 'the summed total cannot be stored exactly');
       const issues = await t.db.db.selectFrom('data_issues').selectAll().where('source_file_id', '=', r?.sourceFileId ?? -1).where('code', '=', 'bad_amount').execute();
       assert.equal(issues.length, 1, JSON.stringify(issues));
@@ -265,5 +281,39 @@ for (const dialect of DIALECTS) {
       assert.match(issues[0]?.message ?? '', /the charges of the file sum to 0\.02 GBP but its Overall Result states 0\.01 GBP \(difference 0\.01\)/);
       assert.equal(await chargeSum(t.db, r?.sourceFileId ?? -1), 2n);
     });
+  });
+
+  // a database of its own: the sums of the other tests' files stay out of its views
+  describe(`money is exact in views, exports and the report on ${dialect}`, () => {
+    const v = useTestDatabase(dialect);
+    const tmp = tempDir();
+    after(() => tmp.cleanup());
+
+      test('money is exact: a view sum near 2^53 is exported digit for digit, and the report refuses to show it rounded', async () => {
+        // two invoices of one account and month, each with a 45035996273704.95 weekly service
+        // charge: spend_by_month sums them to 90071992547409.90, which a float turns into ...409.9062
+        const halves: string[] = [];
+        for (const prefix of ['11', '12']) {
+          const file = path.join(tmp.dir, `ups-half-${prefix}.csv`);
+          rewriteCsv(path.join(UPS_FIXTURES, 'en-invoice-level-only.csv'), file, ',', (f, i) => {
+            f[INVOICE] = `${prefix}${(f[INVOICE] ?? '').slice(2)}`;
+            f[ACCOUNT] = '0000M0NEY1'; // an account of its own: other tests' invoices stay out of its sums
+            if (i === 0) f[NET] = '45035996273704.95';
+            f[TOTAL] = '';
+          });
+          halves.push(file);
+        }
+        const results = await ingest(v.db, v.tdb.dataDir, halves);
+        assert.deepEqual(results.map((r) => r.status), ['loaded', 'loaded'], results.map((r) => r.message).join('; '));
+        const out = path.join(tmp.dir, `spend-${dialect}.csv`);
+        await exportView(v.db, ANALYST_VIEWS.spend_by_month, 'csv', out);
+        const lines = fs.readFileSync(out, 'utf8').replace(/^\uFEFF/, '').split('\r\n');
+        const header = (lines[0] ?? '').split(',');
+        const big = lines.map((l) => l.split(',')).filter((f) => f[header.indexOf('amount_minor')] === '9007199254740990');
+        assert.equal(big.length, 1, 'one spend_by_month row holds both charges');
+        assert.equal(big[0]?.[header.indexOf('amount')], '90071992547409.90');
+        // the page re-adds amounts in JavaScript numbers: past 2^53 in all it is refused, not rounded
+        await assert.rejects(collectReportData(v.db, { generatedAt: new Date(), chartLibrary: { name: 'x', version: '0' } }), /report: .*±9007199254740991/);
+      });
   });
 }
