@@ -1,6 +1,7 @@
 /** `etl charges --unmapped [--json]`: charge names with no canonical code yet. */
 import { sql } from 'kysely';
 import { EXIT, UsageError } from '../errors.js';
+import { exactMinorFrom } from '../model/money.js';
 import { printJson, type CommandContext } from './context.js';
 
 export async function chargesCommand(ctx: CommandContext, opts: { unmapped?: boolean }): Promise<number> {
@@ -34,7 +35,7 @@ export async function chargesCommand(ctx: CommandContext, opts: { unmapped?: boo
     carrier: r.carrier,
     description: r.charge_description,
     count: Number(r.count),
-    amount_minor: Number(r.amount_minor),
+    amount_minor: exactMinorFrom(r.amount_minor, `the sum of the charges "${r.charge_description}"`),
     example: examples.get(Number(r.example_charge_id)) ?? null,
   }));
   if (ctx.options.json) printJson(list);

@@ -8,10 +8,22 @@ import { CHARGE_CODES } from '../model/charge-codes.js';
 import { minorDigitExceptions } from '../model/money.js';
 import type { Dialect } from './connect.js';
 
-/** SQL turning integer minor units `expr` into a decimal, for the currency in `currencyExpr`. */
-export function decimalSql(dialect: Dialect, expr: string, currencyExpr: string): string {
+/**
+ * SQL turning integer minor units `expr` into a decimal, for the currency in `currencyExpr`.
+ * PostgreSQL: an exact numeric. SQLite has no decimal type: analysts' views get a REAL (exact to
+ * the cent only below 2^52 / 10^digits, about 4.5e13 euros); with `exactText` (what exports
+ * read, see viewSelects) the decimal is built as text from the integer, exact over all 64 bits.
+ */
+export function decimalSql(dialect: Dialect, expr: string, currencyExpr: string, exactText = false): string {
   const byDigits = new Map<number, string[]>();
   for (const [cur, d] of minorDigitExceptions()) byDigits.set(d, [...(byDigits.get(d) ?? []), cur]);
+  if (dialect === 'sqlite' && exactText) {
+    // integer division and remainder of the magnitude, the remainder zero-padded; NULL stays NULL
+    const sign = `CASE WHEN ${expr} < 0 THEN '-' ELSE '' END`;
+    const text = (d: number) => (d === 0 ? `CAST(${expr} AS TEXT)` : `${sign} || (ABS(${expr}) / ${10 ** d}) || '.' || substr('${'0'.repeat(d)}' || (ABS(${expr}) % ${10 ** d}), -${d})`);
+    const cases = [...byDigits.entries()].map(([d, curs]) => `WHEN ${currencyExpr} IN (${curs.map((c) => `'${c}'`).join(', ')}) THEN ${text(d)}`);
+    return `CASE ${cases.join(' ')} ELSE ${text(2)} END`;
+  }
   const whens = [...byDigits.entries()].map(([d, curs]) => `WHEN ${currencyExpr} IN (${curs.map((c) => `'${c}'`).join(', ')}) THEN ${d}`);
   const digits = `CASE ${whens.join(' ')} ELSE 2 END`;
   const divisor = `CASE ${[...byDigits.entries()].map(([d, curs]) => `WHEN ${currencyExpr} IN (${curs.map((c) => `'${c}'`).join(', ')}) THEN ${10 ** d}`).join(' ')} ELSE 100 END`;
@@ -22,20 +34,28 @@ export function decimalSql(dialect: Dialect, expr: string, currencyExpr: string)
 
 /** DROP + CREATE statements for every view, in order. */
 export function viewStatements(dialect: Dialect): string[] {
-  const dec = (expr: string) => decimalSql(dialect, expr, 'i.currency');
-  const perCode = CHARGE_CODES.map(
-    (code) => `  ${dec(`SUM(CASE WHEN c.charge_code = '${code}' THEN c.amount_minor ELSE 0 END)`)} AS "${code}"`,
-  ).join(',\n');
-  const reconciled = dialect === 'postgres' ? 'i.reconciled' : 'CASE WHEN i.reconciled IS NULL THEN NULL WHEN i.reconciled = 1 THEN 1 ELSE 0 END';
   // PostgreSQL: CREATE OR REPLACE keeps analysts' own views on ours working (a DROP would fail
   // on them); it only appends columns, which is how new charge codes arrive. SQLite has no
   // OR REPLACE for views, and its DROP does not check dependants.
   const create = dialect === 'postgres' ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW';
   const drops = dialect === 'postgres' ? [] : ANALYST_VIEW_NAMES.map((name) => `DROP VIEW IF EXISTS ${name}`);
-  return [
-    ...drops,
-    `${create} shipment_costs AS
-SELECT
+  const selects = viewSelects(dialect);
+  return [...drops, ...ANALYST_VIEW_NAMES.map((name) => `${create} ${name} AS\n${selects[name]}`)];
+}
+
+/**
+ * The SELECT behind every view. `exactText` (SQLite): money columns as exact decimal text, not
+ * REAL; exports read these instead of the views themselves so that no amount goes through a
+ * float (the same rows and columns; only the type of the decimals differs).
+ */
+export function viewSelects(dialect: Dialect, exactText = false): Record<AnalystViewName, string> {
+  const dec = (expr: string) => decimalSql(dialect, expr, 'i.currency', exactText);
+  const perCode = CHARGE_CODES.map(
+    (code) => `  ${dec(`SUM(CASE WHEN c.charge_code = '${code}' THEN c.amount_minor ELSE 0 END)`)} AS "${code}"`,
+  ).join(',\n');
+  const reconciled = dialect === 'postgres' ? 'i.reconciled' : 'CASE WHEN i.reconciled IS NULL THEN NULL WHEN i.reconciled = 1 THEN 1 ELSE 0 END';
+  return {
+    shipment_costs: `SELECT
   s.id AS shipment_id,
   i.carrier,
   i.account_number,
@@ -55,8 +75,7 @@ FROM shipments s
 JOIN invoices i ON i.id = s.invoice_id
 LEFT JOIN charges c ON c.shipment_id = s.id
 GROUP BY s.id, i.id`,
-    `${create} invoice_summary AS
-SELECT
+    invoice_summary: `SELECT
   i.id AS invoice_id,
   i.carrier,
   i.account_number,
@@ -74,8 +93,8 @@ SELECT
   (SELECT COUNT(*) FROM data_issues d WHERE d.source_file_id = i.source_file_id AND d.severity = 'warning') AS file_warnings
 FROM invoices i
 JOIN source_files f ON f.id = i.source_file_id`,
-    ...analystViewStatements(dialect, create),
-  ];
+    ...analystViewSelects(dialect, exactText),
+  };
 }
 
 /** Every view `etl export` can write, in the order they are created. */
@@ -247,9 +266,10 @@ function roundFloatSql(dialect: Dialect, expr: string, digits: number): string {
  * The four views added with migration 0003-analyst. Each reads the base tables directly (none is
  * built on another view), so any of them can be replaced on PostgreSQL without the others.
  */
-function analystViewStatements(dialect: Dialect, create: string): string[] {
+function analystViewSelects(dialect: Dialect, exactText: boolean): Pick<Record<AnalystViewName, string>, 'cost_per_shipment' | 'spend_by_month' | 'surcharge_share' | 'billed_weight_check'> {
+  const decimal = (expr: string, currencyExpr: string) => decimalSql(dialect, expr, currencyExpr, exactText);
   const perCode = CHARGE_CODES.map(
-    (code) => `  ${decimalSql(dialect, `SUM(CASE WHEN c.charge_code = '${code}' THEN c.amount_minor ELSE 0 END)`, 'i.currency')} AS "${code}"`,
+    (code) => `  ${decimal(`SUM(CASE WHEN c.charge_code = '${code}' THEN c.amount_minor ELSE 0 END)`, 'i.currency')} AS "${code}"`,
   ).join(',\n');
   const month = monthSql(dialect, 'i.invoice_date');
   const bigint = dialect === 'postgres' ? 'BIGINT' : 'INTEGER';
@@ -258,9 +278,8 @@ function analystViewStatements(dialect: Dialect, create: string): string[] {
       ? `ROUND(CAST(t.surcharges_minor AS NUMERIC) / NULLIF(t.total_minor, 0), ${SHARE_SCALE})`
       : `ROUND(CAST(t.surcharges_minor AS REAL) / NULLIF(t.total_minor, 0), ${SHARE_SCALE})`;
   const notSurcharges = NOT_SURCHARGES.map((c) => `'${c}'`).join(', ');
-  return [
-    `${create} cost_per_shipment AS
-SELECT
+  return {
+    cost_per_shipment: `SELECT
   s.id AS shipment_id,
   i.carrier,
   i.account_number,
@@ -283,35 +302,33 @@ SELECT
   s.receiver_postcode,
   s.receiver_country,
   i.currency,
-  ${decimalSql(dialect, 's.net_total_minor', 'i.currency')} AS total,
+  ${decimal('s.net_total_minor', 'i.currency')} AS total,
 ${perCode}
 FROM shipments s
 JOIN invoices i ON i.id = s.invoice_id
 LEFT JOIN charges c ON c.shipment_id = s.id
 GROUP BY s.id, i.id`,
-    `${create} spend_by_month AS
-SELECT
+    spend_by_month: `SELECT
   i.carrier,
   i.account_number,
   ${month} AS month,
   c.charge_code,
   c.currency,
   COUNT(*) AS charge_count,
-  ${decimalSql(dialect, 'SUM(c.amount_minor)', 'c.currency')} AS amount,
+  ${decimal('SUM(c.amount_minor)', 'c.currency')} AS amount,
   CAST(SUM(c.amount_minor) AS ${bigint}) AS amount_minor
 FROM charges c
 JOIN invoices i ON i.id = c.invoice_id
 GROUP BY i.carrier, i.account_number, ${month}, c.charge_code, c.currency`,
-    `${create} surcharge_share AS
-SELECT
+    surcharge_share: `SELECT
   t.carrier,
   t.month,
   t.currency,
-  ${decimalSql(dialect, 't.total_minor', 't.currency')} AS total,
-  ${decimalSql(dialect, 't.freight_minor', 't.currency')} AS freight,
-  ${decimalSql(dialect, 't.surcharges_minor', 't.currency')} AS surcharges,
-  ${decimalSql(dialect, 't.taxes_minor', 't.currency')} AS taxes,
-  ${decimalSql(dialect, 't.discounts_minor', 't.currency')} AS discounts,
+  ${decimal('t.total_minor', 't.currency')} AS total,
+  ${decimal('t.freight_minor', 't.currency')} AS freight,
+  ${decimal('t.surcharges_minor', 't.currency')} AS surcharges,
+  ${decimal('t.taxes_minor', 't.currency')} AS taxes,
+  ${decimal('t.discounts_minor', 't.currency')} AS discounts,
   ${share} AS share
 FROM (
   SELECT
@@ -332,8 +349,7 @@ FROM (
     // recomputed volumetric weight reaches the billed weight less one step, and by rounding
     // alone when the entered weight does (most UPS rows: 16.6 kg billed as 17.0). 0.0001
     // absorbs float noise in the comparisons.
-    `${create} billed_weight_check AS
-SELECT
+    billed_weight_check: `SELECT
   x.shipment_id,
   x.carrier,
   x.account_number,
@@ -380,5 +396,5 @@ FROM (
     ON d.carrier = i.carrier AND d.dimension_unit = s.dimension_unit AND d.weight_unit = s.weight_unit
   WHERE s.billed_weight > s.entered_weight
 ) x`,
-  ];
+  };
 }

@@ -24,29 +24,46 @@ export type Cell =
   | null;
 
 /**
- * Characters that make a spreadsheet read a text cell as a formula (OWASP "CSV Injection"):
- * `=`, `+`, `-`, `@`, and tab / carriage return, which some programs skip before looking.
+ * Formula injection (OWASP "CSV Injection"). OWASP's list: a cell starting with `=`, `+`, `-`,
+ * `@`, tab (0x09) or carriage return (0x0D). Beyond it, because spreadsheets and the tools
+ * between them normalize or skip characters before looking: the look-alikes of the four signs
+ * (full-width `＝＋－＠`, small forms `﹦﹢﹣﹫`, super/subscript `⁺₊⁼₌`: everything NFKC turns
+ * into one of them, plus U+2212 `−`), also after leading white space or invisible format
+ * characters (zero-width space U+200B, joiners, word joiner U+2060, BOM U+FEFF, direction marks:
+ * Unicode category Cf). Such text gets a `'` in front.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_SIGN = /^[=+\-@\u2212]/;
+const LEADING_BLANKS = /^[\s\p{Cf}]+/u;
 
-/** Prefixes `'` to text a spreadsheet would take for a formula (`=HYPERLINK(...)` → `'=HYPERLINK(...)`). */
+/** Prefixes `'` to text a spreadsheet could take for a formula (`=HYPERLINK(...)` → `'=HYPERLINK(...)`). */
 export function neutralizeFormula(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
+  const first = text.charCodeAt(0);
+  // fast path: printable ASCII other than the four signs (most identifiers and descriptions)
+  if (first > 0x20 && first < 0x7f && first !== 0x3d && first !== 0x2b && first !== 0x2d && first !== 0x40) return text;
+  if (text === '') return text;
+  if (first === 0x09 || first === 0x0d) return `'${text}`;
+  const rest = text.replace(LEADING_BLANKS, '');
+  const c = rest.codePointAt(0);
+  if (c === undefined) return text;
+  return FORMULA_SIGN.test(String.fromCodePoint(c).normalize('NFKC')) ? `'${text}` : text;
 }
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d*))?$/;
 
 /**
- * The exact decimal text of `value` with `scale` digits. `value` is a PostgreSQL numeric (text,
- * exact) or a SQLite REAL that the view already rounded to `scale` digits: the nearest double to
- * such a decimal prints back to it exactly with toFixed, far below 2^53.
+ * The exact decimal text of `value` with `scale` digits. `value` is decimal text (PostgreSQL's
+ * numeric; SQLite money, which exports read as exact text, see viewSelects) or a float that the
+ * view already rounded to `scale` digits (SQLite's `share`). The nearest double to such a decimal
+ * prints back to it with toFixed only while the doubles there are closer together than
+ * 10^-scale, i.e. below 2^52 / 10^scale (4.5e13 at 2 digits); a larger float is refused rather
+ * than written with a wrong last digit.
  */
 export function decimalText(value: number | string, scale: number, where: string): string {
   let sign: string;
   let int: string;
   let frac: string;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || Math.abs(value) >= 1e15) throw new SystemError(`${where}: ${value} is not a decimal this export can write exactly`);
+    if (!Number.isFinite(value) || Math.abs(value) >= 2 ** 52 / 10 ** scale) throw new SystemError(`${where}: ${value} is not a decimal this export can write exactly`);
     const m = DECIMAL.exec(value.toFixed(scale));
     if (m === null) throw new SystemError(`${where}: cannot format ${value}`);
     [, sign = '', int = '0', frac = ''] = m;

@@ -11,14 +11,20 @@
 import { sql, type Kysely } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
-import type { AnalystView, AnalystViewName } from '../db/views.js';
+import { viewSelects, type AnalystView, type AnalystViewName } from '../db/views.js';
 
 export type ViewRow = Readonly<Record<string, unknown>>;
 
 type Views = { [K in AnalystViewName]: Record<string, unknown> };
 
-function viewQuery(db: Kysely<Database & Views>, view: AnalystView) {
-  let q = db.selectFrom(view.name).select(view.columns.map((c) => db.dynamic.ref<string>(c.name)));
+/**
+ * The view's rows in its stable order. SQLite reads the view's own SELECT with its money as
+ * exact decimal text (viewSelects), not the view, whose REAL decimals lose cents above about
+ * 4.5e13: an export never puts an amount through a float. PostgreSQL's numeric is exact already.
+ */
+function viewQuery(db: Kysely<Database & Views>, view: AnalystView, dialect: Db['dialect']) {
+  const source = dialect === 'sqlite' ? sql<Record<string, unknown>>`(${sql.raw(viewSelects('sqlite', true)[view.name])})` : sql<Record<string, unknown>>`${sql.table(view.name)}`;
+  let q = db.selectFrom(source.as(view.name)).select(view.columns.map((c) => db.dynamic.ref<string>(c.name)));
   for (const o of view.orderBy) q = q.orderBy(db.dynamic.ref<string>(o));
   return q;
 }
@@ -26,7 +32,7 @@ function viewQuery(db: Kysely<Database & Views>, view: AnalystView) {
 /** Yields the rows of `view`, `batchSize` at a time. */
 export async function* readView(handle: Db, view: AnalystView, batchSize = 2000): AsyncGenerator<ViewRow[]> {
   const db = handle.db.withTables<Views>();
-  const query = viewQuery(db, view);
+  const query = viewQuery(db, view, handle.dialect);
   if (handle.dialect === 'sqlite') {
     let batch: ViewRow[] = [];
     for await (const row of query.stream()) {

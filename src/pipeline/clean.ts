@@ -45,6 +45,8 @@ export interface CleanInvoice extends InvoiceHeader {
 
 export interface CleanCharge extends ChargeRecord {
   readonly invoiceKey: string;
+  /** The column the amount came from, for messages about the sums it goes into. */
+  readonly amountColumn?: string;
 }
 
 export interface CleanLine {
@@ -243,6 +245,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
         trackingNumber,
         sourceRow: row,
         invoiceKey: invoice.key,
+        amountColumn: c.column,
       });
     }
     return {

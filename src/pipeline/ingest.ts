@@ -19,7 +19,7 @@ import { workDirOf } from './leftovers.js';
 import { FileLoader, insertIssues, insertSourceFile } from './load.js';
 import type { CleanCharge as PendingCharge } from './clean.js';
 import { Pivot, type ShipmentAggregate } from './pivot.js';
-import { validateCharge, validateControlTotal, validateInvoice, validateShipment, type Reconciliation } from './validate.js';
+import { totalOutOfRange, validateCharge, validateControlTotal, validateInvoice, validateShipment, type Reconciliation } from './validate.js';
 
 /** Errors that still load: the invoice is kept, flagged unreconciled. */
 const LOADING_ERRORS: readonly IssueCode[] = ['total_mismatch'];
@@ -351,6 +351,7 @@ async function loadLanded(
         if (pivot.openCount > spillAt) await writeShipments(pivot.takeOldest(pivot.openCount - Math.floor(spillAt / 2)));
       }
       if (!failed) await writeShipments(pivot.takeAll());
+      if (!failed) for (const u of await loader.unsafeShipmentTotals()) sink.push(totalOutOfRange(file, `shipment ${u.trackingNumber}`, u.total, u.currency, u.row));
       const reconciliations = new Map<string, Reconciliation>();
       for (const inv of pivot.invoices.values()) reconciliations.set(inv.key, validateInvoice(file, inv, sink));
       const controlOk = controlTotal === undefined || validateControlTotal(file, controlTotal, pivot.invoices.values(), locale, sink);

@@ -8,6 +8,7 @@ import { bulkInserter, type BulkInserter, type Row } from '../db/bulk-insert.js'
 import type { Db, Dialect } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { issue, type Issue } from '../model/issue.js';
+import { MAX_SAFE_MINOR } from '../model/money.js';
 import type { CleanCharge as PendingCharge } from './clean.js';
 import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
 import type { Reconciliation } from './validate.js';
@@ -231,11 +232,14 @@ export class FileLoader {
       const s = agg.facts;
       if (agg.continuation) {
         this.continuations++;
+        this.continued.set(agg.id, { trackingNumber: s.trackingNumber, currency: agg.currency, row: agg.lastRow });
         await this.trx
           .updateTable('shipments')
           .set((eb) => ({
             package_count: eb('package_count', '+', s.packageCount),
-            net_total_minor: eb('net_total_minor', '+', s.netTotalMinor),
+            // better-sqlite3 binds every JS number as a REAL, and INTEGER + REAL is a float add in
+            // SQLite (2^53 - 1 + 2 stores 2^53 + 0): a BigInt binds as an INTEGER, so the add is exact
+            net_total_minor: sql<number>`net_total_minor + ${this.db.dialect === 'sqlite' ? BigInt(s.netTotalMinor) : s.netTotalMinor}`,
             service: eb.fn.coalesce('service', eb.val(s.service)),
             zone: eb.fn.coalesce('zone', eb.val(s.zone)),
             entered_weight: eb.fn.coalesce('entered_weight', eb.val(s.enteredWeight)),
@@ -287,14 +291,43 @@ export class FileLoader {
   continuations = 0;
   /** Shipments inserted so far by this loader. */
   private written = 0;
+  /** Shipments continued by an UPDATE (their total was added in SQL), by id. */
+  private readonly continued = new Map<number, { trackingNumber: string; currency: string; row: number }>();
+
+  /**
+   * Continued shipments whose total, added up in the database (exact: 64-bit integers), ended
+   * beyond ±MAX_SAFE_MINOR. Each part was checked in memory; only their sum is checked here.
+   * Call once every shipment is written.
+   */
+  async unsafeShipmentTotals(): Promise<{ trackingNumber: string; currency: string; row: number; total: bigint }[]> {
+    const out: { trackingNumber: string; currency: string; row: number; total: bigint }[] = [];
+    const ids = [...this.continued.keys()];
+    for (let i = 0; i < ids.length; i += 500) {
+      const found = await this.trx
+        .selectFrom('shipments')
+        .select(['id', sql<string>`CAST(net_total_minor AS TEXT)`.as('total')])
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where((eb) => eb.or([eb('net_total_minor', '>', MAX_SAFE_MINOR), eb('net_total_minor', '<', -MAX_SAFE_MINOR)]))
+        .execute();
+      for (const f of found) {
+        const c = this.continued.get(f.id);
+        // SQLite turns a sum past 2^63 into a REAL ("9.2e+18"): not exact, but far out of range anyway
+        if (c !== undefined) out.push({ ...c, total: /^-?\d+$/.test(f.total) ? BigInt(f.total) : BigInt(Math.trunc(Number(f.total))) });
+      }
+    }
+    return out;
+  }
 
   /** Invoice totals and superseded files, once every shipment and charge is written. */
   async finish(invoices: Iterable<InvoiceAggregate>, reconciliations: ReadonlyMap<string, Reconciliation>): Promise<void> {
     for (const inv of invoices) {
+      const net = inv.netTotal.safe();
+      // validateInvoice quarantines the file before this when the total is out of range
+      if (net === null) throw new Error(`internal: invoice ${inv.header.invoiceNumber}'s total ${inv.netTotal.toString()} is out of range`);
       await this.trx
         .updateTable('invoices')
         .set({
-          net_total_minor: inv.netTotalMinor,
+          net_total_minor: net,
           reconciled: boolFor(this.db.dialect, reconciliations.get(inv.key)?.reconciled ?? null),
           shipment_count: inv.shipmentCount,
           charge_count: inv.chargeCount,

@@ -8,6 +8,7 @@
  * written row.
  */
 import { issue, type IssueSink } from '../model/issue.js';
+import { MinorTotal } from '../model/money.js';
 import type { ChargeRecord, InvoiceHeader, ShipmentFacts } from '../model/records.js';
 import { detach } from '../parsing/text.js';
 import type { CleanLine, RowShipment } from './clean.js';
@@ -16,7 +17,8 @@ export interface InvoiceAggregate {
   readonly key: string;
   readonly header: InvoiceHeader;
   readonly firstRow: number;
-  netTotalMinor: number;
+  /** The exact sum of the invoice's charges (validate checks it can be stored). */
+  readonly netTotal: MinorTotal;
   chargeCount: number;
   /** Distinct shipments written (a continuation does not count again). */
   shipmentCount: number;
@@ -26,6 +28,8 @@ export interface InvoiceAggregate {
 
 export interface ShipmentAggregate {
   readonly invoiceKey: string;
+  /** The invoice's currency (for messages about the total). */
+  readonly currency: string;
   /** Database id: assigned by the loader when its first charge is written (or at spill). */
   id: number | null;
   /**
@@ -33,6 +37,13 @@ export interface ShipmentAggregate {
    * (this aggregate holds what came after, added to it, not replacing it).
    */
   continuation: boolean | null;
+  /**
+   * facts.netTotalMinor is set from this exact sum when the shipment is validated (a sum of
+   * floats loses cents once a partial sum passes 2^53).
+   */
+  readonly netTotal: MinorTotal;
+  /** The last row that added to this shipment, for messages about its total. */
+  lastRow: number;
   facts: ShipmentFacts;
   /** Facts were taken from a package row (later package rows do not override them). */
   fromPackageRow: boolean;
@@ -65,7 +76,7 @@ export class Pivot {
     let inv = this.invoices.get(key);
     if (inv === undefined) {
       const header = { ...h, key: detach(key), invoiceNumber: detach(h.invoiceNumber), accountNumber: detach(h.accountNumber) };
-      inv = { key: header.key, header, firstRow: line.row, netTotalMinor: 0, chargeCount: 0, shipmentCount: 0, open: new Map() };
+      inv = { key: header.key, header, firstRow: line.row, netTotal: new MinorTotal(), chargeCount: 0, shipmentCount: 0, open: new Map() };
       this.invoices.set(key, inv);
       this.fresh.push(inv);
     } else if (inv.header !== h) {
@@ -74,9 +85,12 @@ export class Pivot {
     let ship: ShipmentAggregate | undefined;
     if (line.shipment !== null) ship = this.addShipment(inv, line.shipment);
     for (const c of line.charges) {
-      inv.netTotalMinor += c.amountMinor;
+      inv.netTotal.add(c.amountMinor, c.sourceRow, c.amountColumn);
       inv.chargeCount++;
-      if (ship !== undefined) ship.facts.netTotalMinor += c.amountMinor;
+      if (ship !== undefined) {
+        ship.netTotal.add(c.amountMinor, c.sourceRow, c.amountColumn);
+        ship.lastRow = c.sourceRow;
+      }
       out.push(c);
     }
   }
@@ -145,8 +159,11 @@ export class Pivot {
     if (agg === undefined) {
       agg = {
         invoiceKey: inv.key,
+        currency: inv.header.currency,
         id: null,
         continuation: null,
+        netTotal: new MinorTotal(),
+        lastRow: 0,
         facts: {
           trackingNumber: detach(s.trackingNumber),
           leadTrackingNumber: maybeDetach(s.leadTrackingNumber),

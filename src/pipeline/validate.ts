@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { issue, type Issue, type IssueSink } from '../model/issue.js';
-import { formatMinor, minorDigits } from '../model/money.js';
+import { formatMinor, MAX_SAFE_MINOR, minorDigits, type MinorTotal } from '../model/money.js';
 import { parseMinor } from '../parsing/amounts.js';
 import type { CarrierLocale, ControlTotal } from '../carrier-kit/contract.js';
 import { chargeSchema, invoiceHeaderSchema, shipmentFactsSchema } from '../model/records.js';
@@ -16,7 +16,8 @@ import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
 export interface Reconciliation {
   /** null when the file states no total for the invoice. */
   readonly reconciled: boolean | null;
-  readonly differenceMinor: number | null;
+  /** Exact; null when there is no stated total or the charges' sum is out of range. */
+  readonly differenceMinor: bigint | null;
 }
 
 function schemaIssue(file: string, row: number | undefined, what: string, error: z.ZodError): Issue {
@@ -33,8 +34,35 @@ export function validateCharge(file: string, c: PendingCharge, sink: IssueSink):
   return false;
 }
 
-/** Checks a shipment before it is written; pushes an issue and returns false when invalid. */
+/**
+ * A total beyond ±MAX_SAFE_MINOR: an error (the file is quarantined) naming the row whose amount
+ * took the sum out of range (else `fallbackRow`). Such a total is exact here (BigInt) but cannot
+ * be stored so that every reader gets it exactly (see MAX_SAFE_MINOR).
+ */
+export function totalOutOfRange(file: string, what: string, total: MinorTotal | bigint, currency: string, fallbackRow: number | undefined): Issue {
+  const leftAt = typeof total === 'bigint' ? null : total.leftAt;
+  const exact = typeof total === 'bigint' ? total : total.exact();
+  const at = leftAt ?? (fallbackRow === undefined ? {} : { row: fallbackRow });
+  const limit = formatMinor(MAX_SAFE_MINOR, currency);
+  return issue(
+    'error',
+    'bad_amount',
+    { file, ...at },
+    `${what}: its charges sum to ${formatMinor(exact, currency)} ${currency}, beyond ±${limit}, the largest total that is stored and read back exactly${leftAt === null ? '' : '; this amount took the sum out of that range'}`,
+  );
+}
+
+/**
+ * Checks a shipment before it is written (its exact total included); pushes an issue and
+ * returns false when invalid.
+ */
 export function validateShipment(file: string, s: ShipmentAggregate, sink: IssueSink): boolean {
+  const net = s.netTotal.safe();
+  if (net === null) {
+    sink.push(totalOutOfRange(file, `shipment ${s.facts.trackingNumber}`, s.netTotal, s.currency, s.lastRow));
+    return false;
+  }
+  s.facts.netTotalMinor = net;
   const r = shipmentFactsSchema.safeParse(s.facts);
   if (r.success) return true;
   sink.push(schemaIssue(file, undefined, `shipment ${s.facts.trackingNumber}`, r.error));
@@ -45,21 +73,27 @@ export function validateShipment(file: string, s: ShipmentAggregate, sink: Issue
 export function validateInvoice(file: string, inv: InvoiceAggregate, sink: IssueSink): Reconciliation {
   const h = invoiceHeaderSchema.safeParse(inv.header);
   if (!h.success) sink.push(schemaIssue(file, inv.firstRow, `invoice ${inv.header.invoiceNumber}`, h.error));
+  const cur = inv.header.currency;
   const stated = inv.header.statedTotalMinor;
+  if (inv.netTotal.safe() === null) {
+    sink.push(totalOutOfRange(file, `invoice ${inv.header.invoiceNumber}`, inv.netTotal, cur, inv.firstRow));
+    return { reconciled: stated === null ? null : false, differenceMinor: null };
+  }
   if (stated === null) return { reconciled: null, differenceMinor: null };
-  const diff = inv.netTotalMinor - stated;
-  if (diff !== 0) {
-    const cur = inv.header.currency;
+  // compared exactly (both sides are safe integers here, but the difference need not be)
+  const net = inv.netTotal.exact();
+  const diff = net - BigInt(stated);
+  if (diff !== 0n) {
     sink.push(
       issue(
         'error',
         'total_mismatch',
         { file, row: inv.firstRow },
-        `invoice ${inv.header.invoiceNumber} does not reconcile: its charges sum to ${formatMinor(inv.netTotalMinor, cur)} ${cur} but the invoice states ${formatMinor(stated, cur)} ${cur} (difference ${formatMinor(diff, cur)})`,
+        `invoice ${inv.header.invoiceNumber} does not reconcile: its charges sum to ${formatMinor(net, cur)} ${cur} but the invoice states ${formatMinor(stated, cur)} ${cur} (difference ${formatMinor(diff, cur)})`,
       ),
     );
   }
-  return { reconciled: diff === 0, differenceMinor: diff };
+  return { reconciled: diff === 0n, differenceMinor: diff };
 }
 
 /**
@@ -74,10 +108,11 @@ export function validateControlTotal(
   locale: CarrierLocale,
   sink: IssueSink,
 ): boolean {
-  let sum = 0;
+  // exact: a file's charges may sum beyond 2^53 even when every invoice total is safe
+  let sum = 0n;
   const currencies = new Set<string>();
   for (const inv of invoices) {
-    sum += inv.netTotalMinor;
+    sum += inv.netTotal.exact();
     currencies.add(inv.header.currency);
   }
   const currency = total.currency || [...currencies][0] || locale.defaultCurrency;
@@ -91,9 +126,9 @@ export function validateControlTotal(
     sink.push(issue('error', 'bad_amount', at, `${total.label}: ${stated.reason}`));
     return false;
   }
-  if (stated.minor !== sum) {
+  if (BigInt(stated.minor) !== sum) {
     sink.push(
-      issue('error', 'total_mismatch', at, `the charges of the file sum to ${formatMinor(sum, currency)} ${currency} but its ${total.label} states ${formatMinor(stated.minor, currency)} ${currency} (difference ${formatMinor(sum - stated.minor, currency)})`),
+      issue('error', 'total_mismatch', at, `the charges of the file sum to ${formatMinor(sum, currency)} ${currency} but its ${total.label} states ${formatMinor(stated.minor, currency)} ${currency} (difference ${formatMinor(sum - BigInt(stated.minor), currency)})`),
     );
     return false;
   }

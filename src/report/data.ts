@@ -12,7 +12,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { CARRIERS } from '../../carriers/index.js';
 import type { Db } from '../db/connect.js';
 import { SystemError } from '../errors.js';
-import { minorDigits } from '../model/money.js';
+import { addMinor, exactMinorFrom, isSafeMinor, MAX_SAFE_MINOR, minorDigits, sumMinor } from '../model/money.js';
 
 /** Charge codes the surcharge chart leaves out: the base price and pass-through taxes, not surcharges. */
 export { NOT_SURCHARGES } from '../model/charge-codes.js';
@@ -125,11 +125,28 @@ export interface ReportData {
   readonly files: readonly FileIssuesRow[];
 }
 
-/** An integer from the database: PostgreSQL returns SUM(bigint) as numeric text. */
+/** An integer from the database, exactly (PostgreSQL returns SUM(bigint) as numeric text). */
 function int(value: unknown): number {
-  const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : Number(String(value));
-  if (!Number.isSafeInteger(n)) throw new SystemError(`report: expected an integer from the database, got ${String(value)}`);
-  return n;
+  return exactMinorFrom(value, 'report: an integer from the database');
+}
+
+/** `a + b`, exactly, or a SystemError naming `what` when the sum would leave the safe range. */
+function add(a: number, b: number, what: string): number {
+  try {
+    return addMinor(a, b);
+  } catch (err) {
+    throw new SystemError(`report: ${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+/**
+ * The page re-adds these amounts in JavaScript numbers for any filter. That is exact when the
+ * magnitudes of the whole list add up within 2^53, which bounds the sum of every subset.
+ */
+function assertSummable<T>(what: string, rows: readonly T[], minor: (row: T) => number): void {
+  if (!isSafeMinor(sumMinor(rows.map((r) => Math.abs(minor(r)))))) {
+    throw new SystemError(`report: the ${what} amounts add up beyond ±${MAX_SAFE_MINOR} minor units, where the page's sums would no longer be exact`);
+  }
 }
 
 /** `a / b` rounded down, exactly, for integers (bins of negative totals go below zero). */
@@ -283,7 +300,7 @@ export async function collectReportData(handle: Db, meta: { readonly generatedAt
     const key = JSON.stringify([t.carrier, t.account_number, t.month, t.currency, bin]);
     const acc = binned.get(key) ?? { row: { carrier: t.carrier, account: t.account_number, month: t.month, currency: t.currency, bin }, shipments: 0, total_minor: 0 };
     acc.shipments += n;
-    acc.total_minor += v * n;
+    acc.total_minor = add(acc.total_minor, v * n, 'shipment total'); // v * n is exact whenever it is safe
     binned.set(key, acc);
   }
   const shipments: ShipmentBinRow[] = [...binned.values()]
@@ -363,7 +380,7 @@ export async function collectReportData(handle: Db, meta: { readonly generatedAt
         invoice_date: r.invoice_date,
         stated_minor: stated,
         net_minor: net,
-        difference_minor: net - stated,
+        difference_minor: add(net, -stated, `invoice ${r.invoice_number}'s difference`),
         file: r.original_name,
       };
     })
@@ -453,6 +470,10 @@ export async function collectReportData(handle: Db, meta: { readonly generatedAt
   const accounts = [...accountKeys.values()].sort(byKeys((a) => order(a.carrier), (a) => a.carrier, (a) => a.account));
   const months = [...new Set(spend.map((r) => r.month))].sort();
 
+  assertSummable('spend', spend, (r) => r.spend_minor);
+  assertSummable('surcharge', surcharges, (r) => r.amount_minor);
+  assertSummable('shipment', shipments, (r) => r.total_minor);
+  assertSummable('unmapped charge', unmapped, (r) => r.amount_minor);
   return {
     version: 1,
     generated_at: meta.generatedAt.toISOString(),
