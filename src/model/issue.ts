@@ -15,6 +15,8 @@ export const ISSUE_CODES = [
   'unknown_carrier',
   'ambiguous_carrier',
   'conversion_failed',
+  // a path that could not be read at all (permission, special file): nothing landed
+  'unreadable_file',
   // value problems (error severity quarantines the file)
   'bad_amount',
   'bad_date',

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CarrierAdapter, ControlTotal, FileSample, ParseInput } from '../carrier-kit/contract.js';
 import type { Db } from '../db/connect.js';
-import { describeError, LoadError, SystemError } from '../errors.js';
+import { describeError, LoadError, PathError, SystemError } from '../errors.js';
 import { issue, IssueSink, type Issue, type IssueCode } from '../model/issue.js';
 import { createDecoder, hasUtf8Bom, looksBinary, type TextEncoding } from '../parsing/text.js';
 import { readWorkbookFile, workbookHead } from '../parsing/xlsx.js';
@@ -54,7 +54,8 @@ export interface FileResult {
   readonly carrier: string;
   /** The carrier was recognized from the content (no --carrier). */
   readonly detected: boolean;
-  readonly status: 'loaded' | 'skipped' | 'quarantined';
+  /** `unreadable`: the path could not be read at all (nothing landed; see PathError). */
+  readonly status: 'loaded' | 'skipped' | 'quarantined' | 'unreadable';
   /** Why a file was skipped or quarantined. */
   readonly message: string | null;
   readonly sourceFileId: number | null;
@@ -176,7 +177,14 @@ export async function ingestPaths(ctx: IngestContext, files: readonly string[], 
   const results: (FileResult | undefined)[] = new Array(files.length);
   const toConvert: { index: number; landed: LandedFile }[] = [];
   for (let i = 0; i < files.length; i++) {
-    const landed = await landFile(files[i] as string, ctx.dataDir);
+    let landed: LandedFile;
+    try {
+      landed = await landFile(files[i] as string, ctx.dataDir);
+    } catch (err) {
+      if (!(err instanceof PathError)) throw err;
+      results[i] = await recordUnreadable(ctx, err.path, err.message);
+      continue;
+    }
     const prior = await ctx.db.db.selectFrom('source_files').select(['id', 'status', 'carrier']).where('sha256', '=', landed.sha256).executeTakeFirst();
     if (prior !== undefined) {
       results[i] = result(landed.originalName, prior.carrier, false, 'skipped', `identical file already ${prior.status} (source file ${prior.id}); nothing changed`, prior.id);
@@ -377,6 +385,16 @@ async function loadLanded(
 
 function result(file: string, carrier: string, detected: boolean, status: FileResult['status'], message: string | null, sourceFileId: number | null): FileResult {
   return { file, carrier, detected, status, message, sourceFileId, invoices: 0, charges: 0, unreconciled: 0, warnings: 0, errors: 0, shipmentsReopened: 0, issues: [] };
+}
+
+/**
+ * A path that could not be read: nothing landed, so no source file; the issue is stored with
+ * the run (file name = the path) so `etl status` and the report show it.
+ */
+export async function recordUnreadable(ctx: Pick<IngestContext, 'db' | 'runId'>, filePath: string, message: string): Promise<FileResult> {
+  const problem = issue('error', 'unreadable_file', { file: filePath }, message.startsWith(`${filePath}: `) ? message.slice(filePath.length + 2) : message);
+  await insertIssues(ctx.db.db, null, ctx.runId, [problem]);
+  return { ...result(filePath, 'unknown', false, 'unreadable', problem.message, null), errors: 1, issues: [problem] };
 }
 
 /** Records a quarantined file and its issues in their own transaction. */
