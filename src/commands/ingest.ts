@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CARRIERS, findCarrier } from '../../carriers/index.js';
 import type { CarrierAdapter } from '../carrier-kit/contract.js';
+import type { RunLock } from '../db/lock.js';
 import { describeFsError, EXIT, UsageError } from '../errors.js';
 import { createProgress } from '../log.js';
 import { CONVERTIBLE } from '../pipeline/convert.js';
@@ -87,7 +88,7 @@ function resolveCarrier(id: string | undefined): CarrierAdapter | undefined {
   return adapter;
 }
 
-export async function ingestCommand(ctx: CommandContext, paths: readonly string[], opts: IngestOptions): Promise<number> {
+export async function ingestCommand(ctx: CommandContext, paths: readonly string[], opts: IngestOptions, lock?: RunLock): Promise<number> {
   const adapter = resolveCarrier(opts.carrier);
   const accepts = new Set((adapter ? [adapter] : CARRIERS).flatMap((c) => [...c.accepts, 'xls', 'ods', 'xlsx']));
   const { files, problems } = expandPaths(paths, accepts);
@@ -110,6 +111,7 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
     const text = files.filter((f) => !CONVERTIBLE.has(path.extname(f).slice(1).toLowerCase()));
     const sheets = files.filter((f) => CONVERTIBLE.has(path.extname(f).slice(1).toLowerCase()));
     for (const f of text) {
+      lock?.assertHeld();
       for (const r of await ingestPaths(ingestCtx, [f], ingestOptions)) {
         progress.clear();
         results.push(r);
@@ -117,6 +119,7 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
       }
     }
     if (sheets.length > 0) {
+      lock?.assertHeld();
       for (const r of await ingestPaths(ingestCtx, sheets, ingestOptions)) {
         results.push(r);
         report(ctx, r);

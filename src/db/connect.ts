@@ -78,8 +78,13 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
   } else if (/^postgres(ql)?:\/\//.test(url)) {
     const pg = await loadPg();
     const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
-    // An idle client losing its server must not crash the process; the next query reports it.
+    // A client losing its server must not crash the process; the next query reports it (and
+    // the caller rolls back and stops, see db/failure.ts). pg-pool listens for an idle client's
+    // 'error' only while it is idle: a client checked out for a file's transaction emits 'error'
+    // between two queries (pg_terminate_backend), which without this listener is an unhandled
+    // 'error' event that kills the process with a stack trace and leaves the run `running`.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     dialect = 'postgres';
     try {

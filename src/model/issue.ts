@@ -17,6 +17,8 @@ export const ISSUE_CODES = [
   'conversion_failed',
   // a path that could not be read at all (permission, special file): nothing landed
   'unreadable_file',
+  // the database refused the file's data (constraint, value out of range): quarantined, run goes on
+  'rejected_by_database',
   // value problems (error severity quarantines the file)
   'bad_amount',
   'bad_date',
@@ -28,6 +30,8 @@ export const ISSUE_CODES = [
   // reconciliation and mapping (the file loads)
   'total_mismatch',
   'unmapped_charge',
+  // a text field held control characters (NUL, ESC...): stored without them
+  'control_character',
   'invoice_replaced',
   'issues_truncated',
 ] as const;

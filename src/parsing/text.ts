@@ -101,3 +101,46 @@ export async function createDecoder(encoding: TextEncoding): Promise<ChunkDecode
 export function detach(s: string): string {
   return s.length < 13 ? s : (` ${s}`).slice(1);
 }
+
+/**
+ * Characters no stored text may hold: C0 controls except tab, LF and CR (which quoted CSV fields
+ * legitimately contain), DEL, C1 controls, and UTF-16 surrogates without their other half.
+ * PostgreSQL refuses NUL outright ("invalid byte sequence for encoding UTF8: 0x00") while SQLite
+ * stores it, so the same file would load on one database and stop the run on the other.
+ */
+const UNSAFE_TEXT_SOURCE = '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+const UNSAFE_TEXT = new RegExp(UNSAFE_TEXT_SOURCE);
+const UNSAFE_TEXT_ALL = new RegExp(UNSAFE_TEXT_SOURCE, 'g');
+
+function codePointName(c: string): string {
+  return `U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+function isSurrogate(c: string): boolean {
+  const u = c.charCodeAt(0);
+  return u >= 0xd800 && u <= 0xdfff;
+}
+
+/** True when `s` holds a character scrubText removes (cheap: the common case is false). */
+export function hasUnsafeText(s: string): boolean {
+  return UNSAFE_TEXT.test(s);
+}
+
+/**
+ * `s` with control characters removed and lone surrogates replaced by U+FFFD, plus the code
+ * points found (`U+0000`), for the issue that reports it.
+ */
+export function scrubText(s: string): { text: string; found: string[] } {
+  const found = new Set<string>();
+  const text = s.replace(UNSAFE_TEXT_ALL, (c) => {
+    found.add(codePointName(c));
+    return isSurrogate(c) ? '\ufffd' : '';
+  });
+  return { text, found: [...found] };
+}
+
+/** `s` for a message or log: each unsafe character shown as `\u0000`, so it can be stored and read. */
+export function printable(s: string): string {
+  if (!UNSAFE_TEXT.test(s)) return s;
+  return s.replace(UNSAFE_TEXT_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CarrierAdapter, ControlTotal, FileSample, ParseInput } from '../carrier-kit/contract.js';
 import type { Db } from '../db/connect.js';
-import { describeError, LoadError, PathError, SystemError } from '../errors.js';
+import { classifyDbError, dbMessage } from '../db/failure.js';
+import { describeError, LoadError, PathError, SystemError, type EtlError } from '../errors.js';
 import { issue, IssueSink, type Issue, type IssueCode } from '../model/issue.js';
 import { createDecoder, hasUtf8Bom, looksBinary, type TextEncoding } from '../parsing/text.js';
 import { readWorkbookFile, workbookHead } from '../parsing/xlsx.js';
@@ -292,9 +293,10 @@ async function loadLanded(
 
   const sink = new IssueSink(file);
   const spillAt = ctx.spillAt ?? SPILL_AT;
+  const failure: { error?: unknown } = {};
   let loaded: { invoices: number; charges: number; unreconciled: number; sourceFileId: number; notes: Issue[]; reopened: number };
   try {
-    loaded = await db.transaction().execute(async (trx) => {
+    loaded = await db.transaction().execute(async (trx) => keepFirstError(failure, async () => {
       const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
       const loader = new FileLoader(trx, ctx.db, adapter.id, file, sourceFileId);
       const pivot = new Pivot(file, sink);
@@ -359,11 +361,18 @@ async function loadLanded(
       // a file-level control total that does not match counts as one unreconciled amount
       if (!controlOk) unreconciled++;
       return { invoices: pivot.invoices.size, charges, unreconciled, sourceFileId, notes: loader.notes, reopened: loader.continuations };
-    });
+    }));
   } catch (err) {
-    if (err instanceof Quarantine) return quarantine(ctx, sourceRow, err.issues, detected);
-    if (err instanceof SystemError) throw err;
-    throw new LoadError(`loading ${file} into ${ctx.db.safeUrl} failed and was rolled back: ${describeError(err)}`, { cause: err });
+    // The first error, not what the rollback after it threw (SQLite rolls a transaction back by
+    // itself on SQLITE_FULL, so the ROLLBACK fails with "no transaction is active").
+    const cause = failure.error ?? err;
+    if (cause instanceof Quarantine) return quarantine(ctx, sourceRow, cause.issues, detected);
+    if (cause instanceof SystemError) throw cause;
+    const rejected = dbFailure(ctx.db, file, cause);
+    if (rejected === null) {
+      return quarantine(ctx, sourceRow, [issue('error', 'rejected_by_database', { file }, `the database refused this file, so nothing of it was loaded: ${dbMessage(cause)}`)], detected);
+    }
+    throw rejected;
   }
   const all = [...sink.list(), ...loaded.notes];
   return {
@@ -381,6 +390,33 @@ async function loadLanded(
     shipmentsReopened: loaded.reopened,
     issues: all.filter((i) => i.severity !== 'info').slice(0, 20),
   };
+}
+
+/** Remembers the first error `fn` throws (the transaction's rollback may throw another). */
+async function keepFirstError<T>(box: { error?: unknown }, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    box.error ??= err;
+    throw err;
+  }
+}
+
+/**
+ * The error that stops the run for a database failure while loading `file`, or null when the
+ * database only refused this file's data (then the file is quarantined and the run goes on).
+ */
+export function dbFailure(db: Db, file: string, err: unknown): EtlError | null {
+  const kind = classifyDbError(err);
+  if (kind === 'rejected_data') return null;
+  const where = db.safeUrl;
+  if (kind === 'connection_lost') {
+    return new SystemError(`lost the connection to ${where} while loading ${file} (${dbMessage(err)}); ${file} was rolled back and the files after it were not loaded; run the command again once the database is reachable`, { cause: err });
+  }
+  if (kind === 'disk_full') {
+    return new SystemError(`disk full: the database ${where} has no space left while loading ${file} (${dbMessage(err)}); ${file} was rolled back; free space where the database lives and run the command again`, { cause: err });
+  }
+  return new LoadError(`loading ${file} into ${where} failed and was rolled back: ${describeError(err)}`, { cause: err });
 }
 
 function result(file: string, carrier: string, detected: boolean, status: FileResult['status'], message: string | null, sourceFileId: number | null): FileResult {

@@ -8,6 +8,7 @@ import { bulkInserter, type BulkInserter, type Row } from '../db/bulk-insert.js'
 import type { Db, Dialect } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { issue, type Issue } from '../model/issue.js';
+import { printable } from '../parsing/text.js';
 import type { CleanCharge as PendingCharge } from './clean.js';
 import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
 import type { Reconciliation } from './validate.js';
@@ -51,14 +52,14 @@ export async function insertSourceFile(db: Kysely<Database>, f: SourceFileRow): 
     .values({
       carrier: f.carrier,
       account_number: f.accountNumber,
-      original_name: f.originalName,
+      original_name: printable(f.originalName),
       sha256: f.sha256,
       bytes: f.bytes,
       kind: f.kind,
       encoding: f.encoding,
       stored_path: f.storedPath,
       status: f.status,
-      message: f.message,
+      message: f.message === null ? null : printable(f.message),
       landed_at: new Date().toISOString(),
       run_id: f.runId,
     })
@@ -74,12 +75,13 @@ export async function insertIssues(db: Kysely<Database>, sourceFileId: number | 
       .values(
         issues.slice(i, i + ISSUE_BATCH).map((x) => ({
           source_file_id: sourceFileId,
-          file_name: x.at.file,
+          // messages quote file values and names: shown escaped, so a NUL cannot fail the insert
+          file_name: printable(x.at.file),
           source_row: x.at.row ?? null,
-          source_column: x.at.column ?? null,
+          source_column: x.at.column === undefined ? null : printable(x.at.column),
           severity: x.severity,
           code: x.code,
-          message: x.message,
+          message: printable(x.message),
           run_id: runId,
         })),
       )
