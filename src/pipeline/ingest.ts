@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CarrierAdapter, ControlTotal, FileSample, ParseInput } from '../carrier-kit/contract.js';
+import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/connect.js';
+import type { Database } from '../db/schema.js';
 import { classifyDbError, dbMessage } from '../db/failure.js';
 import { describeError, LoadError, PathError, SystemError, type EtlError } from '../errors.js';
 import { issue, IssueSink, type Issue, type IssueCode } from '../model/issue.js';
@@ -293,10 +295,9 @@ async function loadLanded(
 
   const sink = new IssueSink(file);
   const spillAt = ctx.spillAt ?? SPILL_AT;
-  const failure: { error?: unknown } = {};
   let loaded: { invoices: number; charges: number; unreconciled: number; sourceFileId: number; notes: Issue[]; reopened: number };
   try {
-    loaded = await db.transaction().execute(async (trx) => keepFirstError(failure, async () => {
+    loaded = await inTransaction(db, async (trx) => {
       const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
       const loader = new FileLoader(trx, ctx.db, adapter.id, file, sourceFileId);
       const pivot = new Pivot(file, sink);
@@ -361,11 +362,8 @@ async function loadLanded(
       // a file-level control total that does not match counts as one unreconciled amount
       if (!controlOk) unreconciled++;
       return { invoices: pivot.invoices.size, charges, unreconciled, sourceFileId, notes: loader.notes, reopened: loader.continuations };
-    }));
-  } catch (err) {
-    // The first error, not what the rollback after it threw (SQLite rolls a transaction back by
-    // itself on SQLITE_FULL, so the ROLLBACK fails with "no transaction is active").
-    const cause = failure.error ?? err;
+    });
+  } catch (cause) {
     if (cause instanceof Quarantine) return quarantine(ctx, sourceRow, cause.issues, detected);
     if (cause instanceof SystemError) throw cause;
     const rejected = dbFailure(ctx.db, file, cause);
@@ -392,12 +390,20 @@ async function loadLanded(
   };
 }
 
-/** Remembers the first error `fn` throws (the transaction's rollback may throw another). */
-async function keepFirstError<T>(box: { error?: unknown }, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in a transaction and throws the first error: of `fn`, or of COMMIT. Kysely's
+ * transaction().execute() throws the ROLLBACK's error instead when that fails too, which hid the
+ * cause: SQLite rolls a transaction back by itself on SQLITE_FULL, so the ROLLBACK after it says
+ * "cannot rollback - no transaction is active"; a dead PostgreSQL connection cannot roll back.
+ */
+async function inTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  const trx = await db.startTransaction().execute();
   try {
-    return await fn();
+    const result = await fn(trx);
+    await trx.commit().execute();
+    return result;
   } catch (err) {
-    box.error ??= err;
+    await trx.rollback().execute().catch(() => undefined);
     throw err;
   }
 }
@@ -443,10 +449,12 @@ async function quarantine(
   const errors = issues.filter((i) => i.severity === 'error');
   const first = errors[0] ?? issues[0];
   const message = first?.message ?? `${row.originalName}: quarantined`;
-  const id = await ctx.db.db.transaction().execute(async (trx) => {
+  const id = await inTransaction(ctx.db.db, async (trx) => {
     const sourceFileId = await insertSourceFile(trx, { ...row, runId: ctx.runId, status: 'quarantined', message });
     await insertIssues(trx, sourceFileId, ctx.runId, issues);
     return sourceFileId;
+  }).catch((err: unknown) => {
+    throw dbFailure(ctx.db, row.originalName, err) ?? err;
   });
   return {
     file: row.originalName,
