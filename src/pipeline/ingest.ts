@@ -12,7 +12,7 @@ import type { Database } from '../db/schema.js';
 import { classifyDbError, dbMessage } from '../db/failure.js';
 import { describeError, LoadError, PathError, SystemError, type EtlError } from '../errors.js';
 import { issue, IssueSink, type Issue, type IssueCode } from '../model/issue.js';
-import { createDecoder, hasUtf8Bom, looksBinary, type TextEncoding } from '../parsing/text.js';
+import { binaryKind, createDecoder, endsMidUtf8Character, undecodableReason, type TextEncoding } from '../parsing/text.js';
 import { readWorkbookFile, workbookHead } from '../parsing/xlsx.js';
 import { createCleaner } from './clean.js';
 import { CONVERTIBLE, libreOfficeConverter, type Converter } from './convert.js';
@@ -129,14 +129,44 @@ function workbookInput(landed: LandedFile, xlsxPath: string): ParseInput {
   };
 }
 
+/** The landed file's bytes, in 64 KiB chunks (for checks that need more than the head). */
+function* landedChunks(landed: LandedFile): Generator<Buffer> {
+  const fd = fs.openSync(landed.storedPath, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const CUT_OFF = 'the file ends in the middle of a UTF-8 character (every byte before is valid UTF-8): it was cut off, probably an incomplete download or copy';
+
 /** Problems that make the bytes unreadable at all. */
 function wholeFileIssue(landed: LandedFile, workbook: boolean): Issue | null {
   const file = landed.originalName;
   if (landed.bytes === 0) return issue('error', 'empty_file', { file }, 'the file is empty (0 bytes); the download probably failed');
-  if (!workbook && !hasUtf8Bom(landed.head) && looksBinary(landed.head)) {
-    return issue('error', 'not_text', { file }, 'the file is binary, not a text invoice file (NUL or control bytes in the first 8 KiB)');
-  }
+  if (workbook) return null;
+  const kind = binaryKind(landed.head);
+  if (kind !== null) return issue('error', 'not_text', { file }, `the file is ${kind}`);
+  // read as Windows-1252 otherwise, which would load the cut-off UTF-8 text as mojibake
+  if (!landed.utf8 && endsMidUtf8Character(landedChunks(landed))) return issue('error', 'truncated', { file }, CUT_OFF);
   return null;
+}
+
+/** Why no carrier recognized a file, when its bytes tell (see wholeFileIssue); null = unknown. */
+function unrecognizedIssue(landed: LandedFile, detection: string): Issue | null {
+  const file = landed.originalName;
+  const kind = binaryKind(landed.head);
+  if (kind !== null) return issue('error', 'not_text', { file }, `no carrier recognizes this file: it is ${kind}`);
+  if (landed.utf8) return null;
+  const why = undecodableReason(landedChunks(landed));
+  if (why === null) return null;
+  return issue('error', why.startsWith('it ends') ? 'truncated' : 'unknown_carrier', { file }, `no carrier recognizes this file: ${why}; ${detection.replace(/^no carrier recognizes this file; /, '')}`);
 }
 
 /** How a landed file is read: as text, or as a workbook (xlsx, converted from xls/ods if needed). */
@@ -263,8 +293,9 @@ async function ingestPrepared(ctx: IngestContext, prepared: Prepared, options: I
   if (adapter === undefined && landed.bytes > 0) {
     const d = detectCarrier(await sampleOf(prepared), options.carriers);
     if (!d.ok) {
+      const why = d.reason === 'unknown' && prepared.workbookPath === null ? unrecognizedIssue(landed, d.message) : null;
       return quarantine(ctx, sourceRowOf(landed, 'unknown', null, options.account), [
-        issue('error', d.reason === 'unknown' ? 'unknown_carrier' : 'ambiguous_carrier', { file: landed.originalName, row: 1 }, d.message),
+        why ?? issue('error', d.reason === 'unknown' ? 'unknown_carrier' : 'ambiguous_carrier', { file: landed.originalName, row: 1 }, d.message),
       ], true);
     }
     adapter = d.carrier;
