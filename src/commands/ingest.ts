@@ -131,7 +131,7 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
   } finally {
     await finishRun(db, runId, results, failure);
   }
-  const bad = results.filter((r) => r.status === 'quarantined' || r.status === 'unreadable' || r.unreconciled > 0).length;
+  const bad = results.filter((r) => r.status === 'quarantined' || r.status === 'unreadable' || r.unreconciled > 0 || r.conflicts > 0).length;
   const sum = (k: 'invoices' | 'charges' | 'unreconciled') => results.reduce((a, r) => a + r[k], 0);
   const summary = {
     run_id: runId,

@@ -33,6 +33,10 @@ export const ISSUE_CODES = [
   // a text field held control characters (NUL, ESC...): stored without them
   'control_character',
   'invoice_replaced',
+  // another version of the invoice wins: a later-dated one is loaded, or one from the same run
+  // with the same date (which cannot be ordered) was loaded first
+  'invoice_outdated',
+  'invoice_conflict',
   'issues_truncated',
 ] as const;
 

@@ -65,6 +65,8 @@ export interface FileResult {
   readonly invoices: number;
   readonly charges: number;
   readonly unreconciled: number;
+  /** Invoices not loaded because a version with the same date from the same run was (see load.ts addInvoice). */
+  readonly conflicts: number;
   readonly warnings: number;
   readonly errors: number;
   /** Rows that came back to a shipment already written out (see SPILL_AT). */
@@ -326,11 +328,11 @@ async function loadLanded(
 
   const sink = new IssueSink(file);
   const spillAt = ctx.spillAt ?? SPILL_AT;
-  let loaded: { invoices: number; charges: number; unreconciled: number; sourceFileId: number; notes: Issue[]; reopened: number };
+  let loaded: { invoices: number; charges: number; unreconciled: number; sourceFileId: number; notes: Issue[]; reopened: number; conflicts: number };
   try {
     loaded = await inTransaction(db, async (trx) => {
       const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
-      const loader = new FileLoader(trx, ctx.db, adapter.id, file, sourceFileId);
+      const loader = new FileLoader(trx, ctx.db, adapter.id, file, sourceFileId, ctx.runId);
       const pivot = new Pivot(file, sink);
       let clean = createCleaner(adapter, file, sink, options.account);
       let controlTotal: ControlTotal | undefined;
@@ -369,8 +371,7 @@ async function loadLanded(
         const opened = pivot.takeUnresolved();
         await loader.resolveShipments(opened);
         pivot.countNew(opened);
-        await loader.addCharges(pending, pivot.invoices);
-        charges += pending.length;
+        charges += await loader.addCharges(pending, pivot.invoices);
         pending = [];
         if (pivot.openCount > spillAt) await writeShipments(pivot.takeOldest(pivot.openCount - Math.floor(spillAt / 2)));
       }
@@ -389,10 +390,16 @@ async function loadLanded(
       const stored = [...sink.list(), ...loader.notes];
       await insertIssues(trx, sourceFileId, ctx.runId, stored);
       let unreconciled = 0;
-      for (const r of reconciliations.values()) if (r.reconciled === false) unreconciled++;
+      for (const [key, r] of reconciliations) if (r.reconciled === false && !loader.skipped(key)) unreconciled++;
       // a file-level control total that does not match counts as one unreconciled amount
       if (!controlOk) unreconciled++;
-      return { invoices: pivot.invoices.size, charges, unreconciled, sourceFileId, notes: loader.notes, reopened: loader.continuations };
+      const invoices = [...pivot.invoices.keys()].filter((k) => !loader.skipped(k)).length;
+      if (invoices === 0) {
+        // every invoice of the file lost to another version: the file is not current
+        const why = loader.notes.find((n) => n.code === 'invoice_conflict' || n.code === 'invoice_outdated')?.message ?? null;
+        await trx.updateTable('source_files').set({ status: loader.conflicts > 0 ? 'quarantined' : 'superseded', message: why }).where('id', '=', sourceFileId).execute();
+      }
+      return { invoices, charges, unreconciled, sourceFileId, notes: loader.notes, reopened: loader.continuations, conflicts: loader.conflicts };
     });
   } catch (cause) {
     if (cause instanceof Quarantine) return quarantine(ctx, sourceRow, cause.issues, detected);
@@ -404,12 +411,15 @@ async function loadLanded(
     throw rejected;
   }
   const all = [...sink.list(), ...loaded.notes];
+  const versions = loaded.notes.filter((n) => n.code === 'invoice_conflict' || n.code === 'invoice_outdated');
   return {
     file,
     carrier: adapter.id,
     detected,
-    status: 'loaded',
-    message: loaded.unreconciled > 0 ? `${loaded.unreconciled} stated total(s) do not reconcile` : null,
+    // nothing of the file loaded because other versions win: a conflict needs a person, an older version does not
+    status: loaded.invoices > 0 ? 'loaded' : loaded.conflicts > 0 ? 'quarantined' : 'skipped',
+    message: loaded.unreconciled > 0 ? `${loaded.unreconciled} stated total(s) do not reconcile` : (versions[0]?.message ?? null),
+    conflicts: loaded.conflicts,
     sourceFileId: loaded.sourceFileId,
     invoices: loaded.invoices,
     charges: loaded.charges,
@@ -457,7 +467,7 @@ export function dbFailure(db: Db, file: string, err: unknown): EtlError | null {
 }
 
 function result(file: string, carrier: string, detected: boolean, status: FileResult['status'], message: string | null, sourceFileId: number | null): FileResult {
-  return { file, carrier, detected, status, message, sourceFileId, invoices: 0, charges: 0, unreconciled: 0, warnings: 0, errors: 0, shipmentsReopened: 0, issues: [] };
+  return { file, carrier, detected, status, message, sourceFileId, invoices: 0, charges: 0, unreconciled: 0, conflicts: 0, warnings: 0, errors: 0, shipmentsReopened: 0, issues: [] };
 }
 
 /**
@@ -497,6 +507,7 @@ async function quarantine(
     invoices: 0,
     charges: 0,
     unreconciled: 0,
+    conflicts: 0,
     warnings: issues.length - errors.length,
     errors: errors.length,
     shipmentsReopened: 0,
