@@ -41,7 +41,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--wait-lock <seconds>', 'when another load holds the database, wait this long instead of stopping', parseSeconds)
     .argument('<paths...>', 'files or directories')
     .action(async (paths: string[], opts: { carrier?: string; account?: string; waitLock?: number }) => {
-      setExit(await withContext(globals(), (ctx) => withRunLock(ctx, 'ingest', opts.waitLock, () => ingestCommand(ctx, paths, opts))));
+      setExit(await withContext(globals(), (ctx) => withRunLock(ctx, 'ingest', opts.waitLock, (lock) => ingestCommand(ctx, paths, opts, lock))));
     });
 
   program

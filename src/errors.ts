@@ -43,6 +43,41 @@ export class LoadError extends EtlError {
   }
 }
 
+/**
+ * One input path cannot be read (permission denied, not a regular file, I/O error): reported
+ * naming the path and the cause, counted, and the other paths go on (exit 1, not 3).
+ */
+export class PathError extends EtlError {
+  readonly code = 'path';
+  readonly exitCode = EXIT.dataProblem;
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${path}: ${reason}`, options);
+  }
+}
+
+/** Why a file-system call failed, in words, with the errno code: `permission denied (EACCES)`. */
+export function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOENT: 'no such file or directory',
+    ELOOP: 'too many levels of symbolic links',
+    EIO: 'input/output error',
+    ENOSPC: 'disk full (no space left on device)',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'not a directory',
+  };
+  const w = typeof e?.code === 'string' ? words[e.code] : undefined;
+  return w !== undefined ? `${w} (${e.code})` : describeError(err);
+}
+
 /** Text of any thrown value, for messages. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
+import { describeFsError } from './errors.js';
 
 export interface Output {
   readonly log: Logger;
@@ -17,11 +18,25 @@ export interface Output {
   debug(message: string): void;
 }
 
+/**
+ * The machine log, or null when its file cannot be written (read-only or full data directory):
+ * then the command still runs, with its human lines on stderr only (read-only commands such as
+ * `etl status` must work on a read-only data directory).
+ */
+function openLogFile(dataDir: string, level: string): { log: Logger; problem: string | null } {
+  const file = path.join(dataDir, 'logs', 'etl.log');
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    return { log: pino({ level, base: { pid: process.pid } }, pino.destination({ dest: file, sync: true, mkdir: true })), problem: null };
+  } catch (err) {
+    return { log: pino({ level: 'silent' }), problem: `cannot write the log file ${file} (${describeFsError(err)}); logging to stderr only` };
+  }
+}
+
 export function createOutput(dataDir: string, options: { json: boolean; verbose: boolean }): Output {
-  const dir = path.join(dataDir, 'logs');
-  fs.mkdirSync(dir, { recursive: true });
-  const log = pino({ level: options.verbose ? 'debug' : 'info', base: { pid: process.pid } }, pino.destination({ dest: path.join(dir, 'etl.log'), sync: true, mkdir: true }));
+  const { log, problem } = openLogFile(dataDir, options.verbose ? 'debug' : 'info');
   const line = (s: string) => process.stderr.write(`${s}\n`);
+  if (problem !== null) line(`warning: ${problem}`);
   return {
     log,
     say: (m) => {

@@ -1,7 +1,7 @@
 /** What every subcommand gets: resolved options, output, and an open (migrated) database. */
 import type { GlobalOptions } from '../config.js';
 import { openDatabase, type Db } from '../db/connect.js';
-import { acquireRunLock } from '../db/lock.js';
+import { acquireRunLock, type RunLock } from '../db/lock.js';
 import { createOutput, type Output } from '../log.js';
 import { removeLeftovers } from '../pipeline/leftovers.js';
 
@@ -34,10 +34,10 @@ export function printJson(value: unknown): void {
  * Runs `fn` holding the run lock, so two loads never overlap on one database. `waitSeconds`
  * 0 (default) fails at once with a message naming the holder; more waits that long.
  */
-export async function withRunLock<T>(ctx: CommandContext, command: string, waitSeconds: number | undefined, fn: () => Promise<T>): Promise<T> {
+export async function withRunLock<T>(ctx: CommandContext, command: string, waitSeconds: number | undefined, fn: (lock: RunLock) => Promise<T>): Promise<T> {
   const lock = await acquireRunLock(ctx.db, command, { waitMs: Math.max(0, (waitSeconds ?? 0) * 1000) });
   try {
-    return await fn();
+    return await fn(lock);
   } finally {
     await lock.release();
   }

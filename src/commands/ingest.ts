@@ -3,10 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CARRIERS, findCarrier } from '../../carriers/index.js';
 import type { CarrierAdapter } from '../carrier-kit/contract.js';
-import { EXIT, UsageError } from '../errors.js';
+import type { RunLock } from '../db/lock.js';
+import { describeFsError, EXIT, UsageError } from '../errors.js';
 import { createProgress } from '../log.js';
 import { CONVERTIBLE } from '../pipeline/convert.js';
-import { ingestPaths, type FileResult } from '../pipeline/ingest.js';
+import { ingestPaths, recordUnreadable, type FileResult } from '../pipeline/ingest.js';
+import { kindOf } from '../pipeline/land.js';
 import { finishRun, startRun } from '../pipeline/runs.js';
 import { printJson, type CommandContext } from './context.js';
 
@@ -15,29 +17,68 @@ export interface IngestOptions {
   readonly account?: string;
 }
 
-/** Files named explicitly are always tried; directories contribute the files carriers read. */
-export function expandPaths(paths: readonly string[], accepts: ReadonlySet<string>): string[] {
-  const out: string[] = [];
+/** A path that could not be used, with why (reported and counted; the other paths go on). */
+export interface PathProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Files named explicitly are always tried; directories contribute the regular files carriers
+ * read, walked recursively. Symbolic links are followed, but each directory is walked once (by
+ * device and inode), so a link loop ends. An unreadable directory or a special file is a
+ * problem of that path only. A named path that does not exist is a usage error.
+ */
+export function expandPaths(paths: readonly string[], accepts: ReadonlySet<string>): { files: string[]; problems: PathProblem[] } {
+  const files: string[] = [];
+  const problems: PathProblem[] = [];
+  const seen = new Set<string>();
+  const walk = (dir: string, st: fs.Stats, found: string[]): void => {
+    const id = `${st.dev}:${st.ino}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      problems.push({ path: dir, message: `directory cannot be read: ${describeFsError(err)}` });
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = path.join(dir, e.name);
+      let target: fs.Stats;
+      try {
+        target = e.isSymbolicLink() ? fs.statSync(p) : fs.lstatSync(p);
+      } catch (err) {
+        problems.push({ path: p, message: `cannot be read: ${describeFsError(err)}` });
+        continue;
+      }
+      if (target.isDirectory()) walk(p, target, found);
+      else if (accepts.has(path.extname(e.name).slice(1).toLowerCase())) {
+        if (target.isFile()) found.push(p);
+        else problems.push({ path: p, message: `${kindOf(target)}, not a regular file; only regular files are read` });
+      }
+    }
+  };
   for (const p of paths) {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(p);
-    } catch {
-      throw new UsageError(`${p}: no such file or directory`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${p}: no such file or directory`);
+      problems.push({ path: p, message: `cannot be read: ${describeFsError(err)}` });
+      continue;
     }
     if (stat.isDirectory()) {
-      const entries = fs.readdirSync(p, { recursive: true, withFileTypes: true });
-      const files = entries
-        .filter((e) => e.isFile() && !e.name.startsWith('.'))
-        .map((e) => path.join(e.parentPath, e.name))
-        .filter((f) => accepts.has(path.extname(f).slice(1).toLowerCase()))
-        .sort();
-      out.push(...files);
-    } else {
-      out.push(p);
+      const found: string[] = [];
+      walk(p, stat, found);
+      files.push(...found.sort());
     }
+    // named files go to landing, which refuses special files without blocking on them
+    else files.push(p);
   }
-  return out;
+  return { files, problems };
 }
 
 function resolveCarrier(id: string | undefined): CarrierAdapter | undefined {
@@ -47,11 +88,11 @@ function resolveCarrier(id: string | undefined): CarrierAdapter | undefined {
   return adapter;
 }
 
-export async function ingestCommand(ctx: CommandContext, paths: readonly string[], opts: IngestOptions): Promise<number> {
+export async function ingestCommand(ctx: CommandContext, paths: readonly string[], opts: IngestOptions, lock?: RunLock): Promise<number> {
   const adapter = resolveCarrier(opts.carrier);
   const accepts = new Set((adapter ? [adapter] : CARRIERS).flatMap((c) => [...c.accepts, 'xls', 'ods', 'xlsx']));
-  const files = expandPaths(paths, accepts);
-  if (files.length === 0) throw new UsageError(`no ${[...accepts].join('/')} files found in ${paths.join(', ')}`);
+  const { files, problems } = expandPaths(paths, accepts);
+  if (files.length === 0 && problems.length === 0) throw new UsageError(`no ${[...accepts].join('/')} files found in ${paths.join(', ')}`);
   const { out, db } = ctx;
   const runId = await startRun(db, adapter ? `ingest --carrier ${adapter.id}` : 'ingest');
   const progress = createProgress(process.stderr.isTTY === true && !ctx.options.json);
@@ -59,12 +100,18 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
   let failure: unknown;
   try {
     const ingestCtx = { db, dataDir: ctx.options.dataDir, runId, onProgress: progress.update };
+    for (const p of problems) {
+      const r = await recordUnreadable(ingestCtx, p.path, p.message);
+      results.push(r);
+      report(ctx, r);
+    }
     const ingestOptions = { carriers: CARRIERS, ...(adapter ? { carrier: adapter } : {}), ...(opts.account ? { account: opts.account } : {}) };
     // one file at a time, so each is reported as soon as it is done; legacy spreadsheets are
     // converted together (one LibreOffice start) at the end of the list
     const text = files.filter((f) => !CONVERTIBLE.has(path.extname(f).slice(1).toLowerCase()));
     const sheets = files.filter((f) => CONVERTIBLE.has(path.extname(f).slice(1).toLowerCase()));
     for (const f of text) {
+      lock?.assertHeld();
       for (const r of await ingestPaths(ingestCtx, [f], ingestOptions)) {
         progress.clear();
         results.push(r);
@@ -72,6 +119,7 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
       }
     }
     if (sheets.length > 0) {
+      lock?.assertHeld();
       for (const r of await ingestPaths(ingestCtx, sheets, ingestOptions)) {
         results.push(r);
         report(ctx, r);
@@ -83,7 +131,7 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
   } finally {
     await finishRun(db, runId, results, failure);
   }
-  const bad = results.filter((r) => r.status === 'quarantined' || r.unreconciled > 0).length;
+  const bad = results.filter((r) => r.status === 'quarantined' || r.status === 'unreadable' || r.unreconciled > 0 || r.conflicts > 0).length;
   const sum = (k: 'invoices' | 'charges' | 'unreconciled') => results.reduce((a, r) => a + r[k], 0);
   const summary = {
     run_id: runId,
@@ -91,6 +139,7 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
     loaded: results.filter((r) => r.status === 'loaded').length,
     skipped: results.filter((r) => r.status === 'skipped').length,
     quarantined: results.filter((r) => r.status === 'quarantined').length,
+    unreadable: results.filter((r) => r.status === 'unreadable').length,
     invoices: sum('invoices'),
     charges: sum('charges'),
     unreconciled: sum('unreconciled'),
@@ -99,7 +148,7 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
   if (ctx.options.json) printJson({ ...summary, results });
   else {
     out.say(
-      `run ${runId}: ${summary.files} file(s): ${summary.loaded} loaded, ${summary.skipped} unchanged, ${summary.quarantined} quarantined; ${summary.invoices} invoice(s), ${summary.charges} charge line(s), ${summary.unreconciled} unreconciled → ${db.safeUrl}`,
+      `run ${runId}: ${summary.files} file(s): ${summary.loaded} loaded, ${summary.skipped} unchanged, ${summary.quarantined} quarantined${summary.unreadable > 0 ? `, ${summary.unreadable} unreadable` : ''}; ${summary.invoices} invoice(s), ${summary.charges} charge line(s), ${summary.unreconciled} unreconciled → ${db.safeUrl}`,
     );
   }
   out.log.info({ event: 'ingest_summary', ...summary }, 'ingest finished');
@@ -110,7 +159,9 @@ function report(ctx: CommandContext, r: FileResult): void {
   const { out } = ctx;
   out.log.info({ event: 'file', file: r.file, carrier: r.carrier, detected: r.detected, status: r.status, invoices: r.invoices, charges: r.charges, unreconciled: r.unreconciled, errors: r.errors, warnings: r.warnings }, r.message ?? r.status);
   const as = r.detected && r.carrier !== 'unknown' ? ` (${r.carrier}, recognized)` : '';
-  if (r.status === 'skipped') {
+  if (r.status === 'unreadable') {
+    out.error(r.message ?? `${r.file}: unreadable`);
+  } else if (r.status === 'skipped') {
     out.say(`= ${r.file}: ${r.message}`);
   } else if (r.status === 'quarantined') {
     out.error(`${r.file}${as}: quarantined: ${r.message}`);

@@ -54,6 +54,22 @@ function sqlitePath(url: string): string {
   return rest;
 }
 
+/**
+ * Why SQLite cannot open a database in a read-only directory, even to read: a WAL database
+ * needs its `-shm` file beside it, created on open (better-sqlite3 has no `immutable` URI).
+ */
+function readOnlyHint(file: string): string {
+  if (file === ':memory:') return '';
+  const dir = path.dirname(path.resolve(file));
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return '';
+  } catch {
+    // not writable (read-only mount, or permissions): say so
+  }
+  return `; its directory ${dir} is not writable, and SQLite must create ${path.basename(file)}-shm there even to read: make it writable, or copy the database to a writable place and pass --db`;
+}
+
 /** Opens (and migrates) the database at `url`. Throws UsageError or SystemError. */
 export async function openDatabase(url: string, options: { migrate?: boolean } = {}): Promise<Db> {
   const safeUrl = redactUrl(url);
@@ -65,21 +81,27 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
     try {
       if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       const conn = new SQLite(file);
+      raw = conn;
       conn.pragma('journal_mode = WAL');
       conn.pragma('synchronous = NORMAL');
       conn.pragma('foreign_keys = ON');
       conn.pragma('busy_timeout = 10000');
-      raw = conn;
       db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
     } catch (err) {
-      throw new SystemError(`cannot open SQLite database ${safeUrl}: ${describeError(err)}`, { cause: err });
+      raw?.close();
+      throw new SystemError(`cannot open SQLite database ${safeUrl}: ${describeError(err)}${readOnlyHint(file)}`, { cause: err });
     }
     dialect = 'sqlite';
   } else if (/^postgres(ql)?:\/\//.test(url)) {
     const pg = await loadPg();
     const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
-    // An idle client losing its server must not crash the process; the next query reports it.
+    // A client losing its server must not crash the process; the next query reports it (and
+    // the caller rolls back and stops, see db/failure.ts). pg-pool listens for an idle client's
+    // 'error' only while it is idle: a client checked out for a file's transaction emits 'error'
+    // between two queries (pg_terminate_backend), which without this listener is an unhandled
+    // 'error' event that kills the process with a stack trace and leaves the run `running`.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     dialect = 'postgres';
     try {

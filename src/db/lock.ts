@@ -6,11 +6,16 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { SystemError } from '../errors.js';
+import { describeError, SystemError } from '../errors.js';
 import type { Db } from './connect.js';
 
 export interface RunLock {
   release(): Promise<void>;
+  /**
+   * Throws (SystemError, exit 3) when the lock is no longer held: PostgreSQL drops a session's
+   * advisory lock with its connection, after which another command could load at the same time.
+   */
+  assertHeld(): void;
 }
 
 /** Arbitrary constant: "etl-run" in ASCII; PostgreSQL advisory locks are keyed by bigint. */
@@ -74,6 +79,16 @@ export async function acquireRunLock(db: Db, command: string, options: { waitMs?
   if (db.dialect === 'postgres') {
     const pg = (await import('pg')).default;
     const client = new pg.Client({ connectionString: db.url });
+    // Without a listener, the lock connection dying (server restart, pg_terminate_backend) is an
+    // unhandled 'error' event that kills the process; with it, the loss is noticed between files.
+    let lost: Error | null = null;
+    client.on('error', (err) => {
+      lost ??= err;
+    });
+    client.on('end', () => {
+      lost ??= new Error('connection ended');
+    });
+    let releasing = false;
     await client.connect();
     for (;;) {
       const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [PG_LOCK_KEY]);
@@ -84,10 +99,22 @@ export async function acquireRunLock(db: Db, command: string, options: { waitMs?
       }
       await new Promise((res) => setTimeout(res, 500));
     }
-    return { release: () => client.end() };
+    return {
+      release: async () => {
+        releasing = true;
+        if (lost === null) await client.end().catch(() => undefined);
+      },
+      assertHeld: () => {
+        if (lost !== null && !releasing) {
+          throw new SystemError(
+            `lost the run lock: its connection to ${db.safeUrl} ended (${describeError(lost)}), so another command could now load at the same time; stopped here, run the command again`,
+          );
+        }
+      },
+    };
   }
   const file = sqliteLockPath(db);
-  if (file === null) return { release: async () => undefined };
+  if (file === null) return { release: async () => undefined, assertHeld: () => undefined };
   for (;;) {
     if (trySqliteLock(file, command)) break;
     if (Date.now() >= deadline) {
@@ -95,5 +122,5 @@ export async function acquireRunLock(db: Db, command: string, options: { waitMs?
     }
     await new Promise((res) => setTimeout(res, 250));
   }
-  return { release: async () => fs.rmSync(file, { force: true }) };
+  return { release: async () => fs.rmSync(file, { force: true }), assertHeld: () => undefined };
 }

@@ -16,6 +16,10 @@ export const ISSUE_CODES = [
   'ambiguous_carrier',
   'conversion_failed',
   'workbook_limit',
+  // a path that could not be read at all (permission, special file): nothing landed
+  'unreadable_file',
+  // the database refused the file's data (constraint, value out of range): quarantined, run goes on
+  'rejected_by_database',
   // value problems (error severity quarantines the file)
   'bad_amount',
   'bad_date',
@@ -27,7 +31,13 @@ export const ISSUE_CODES = [
   // reconciliation and mapping (the file loads)
   'total_mismatch',
   'unmapped_charge',
+  // a text field held control characters (NUL, ESC...): stored without them
+  'control_character',
   'invoice_replaced',
+  // another version of the invoice wins: a later-dated one is loaded, or one from the same run
+  // with the same date (which cannot be ordered) was loaded first
+  'invoice_outdated',
+  'invoice_conflict',
   'issues_truncated',
 ] as const;
 

@@ -62,6 +62,11 @@ export class Utf8Check {
   result(): boolean {
     return this.valid && this.carry.length === 0;
   }
+
+  /** Every byte was valid UTF-8 except that the stream ended inside a character (cut off). */
+  endsMidCharacter(): boolean {
+    return this.valid && this.carry.length > 0;
+  }
 }
 
 /** Length of `buf` without a trailing, possibly incomplete, UTF-8 sequence. */
@@ -100,4 +105,139 @@ export async function createDecoder(encoding: TextEncoding): Promise<ChunkDecode
  */
 export function detach(s: string): string {
   return s.length < 13 ? s : (` ${s}`).slice(1);
+}
+
+/**
+ * Characters no stored text may hold: C0 controls except tab, LF and CR (which quoted CSV fields
+ * legitimately contain), DEL, C1 controls, and UTF-16 surrogates without their other half.
+ * PostgreSQL refuses NUL outright ("invalid byte sequence for encoding UTF8: 0x00") while SQLite
+ * stores it, so the same file would load on one database and stop the run on the other.
+ */
+const UNSAFE_TEXT_SOURCE = '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+const UNSAFE_TEXT = new RegExp(UNSAFE_TEXT_SOURCE);
+const UNSAFE_TEXT_ALL = new RegExp(UNSAFE_TEXT_SOURCE, 'g');
+
+function codePointName(c: string): string {
+  return `U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+function isSurrogate(c: string): boolean {
+  const u = c.charCodeAt(0);
+  return u >= 0xd800 && u <= 0xdfff;
+}
+
+/** True when `s` holds a character scrubText removes (cheap: the common case is false). */
+export function hasUnsafeText(s: string): boolean {
+  return UNSAFE_TEXT.test(s);
+}
+
+/**
+ * `s` with control characters removed and lone surrogates replaced by U+FFFD, plus the code
+ * points found (`U+0000`), for the issue that reports it.
+ */
+export function scrubText(s: string): { text: string; found: string[] } {
+  const found = new Set<string>();
+  const text = s.replace(UNSAFE_TEXT_ALL, (c) => {
+    found.add(codePointName(c));
+    return isSurrogate(c) ? '\ufffd' : '';
+  });
+  return { text, found: [...found] };
+}
+
+/** `s` for a message or log: each unsafe character shown as `\u0000`, so it can be stored and read. */
+export function printable(s: string): string {
+  if (!UNSAFE_TEXT.test(s)) return s;
+  return s.replace(UNSAFE_TEXT_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Bytes Windows-1252 leaves undefined: a file holding them is not cp1252 text either. */
+const CP1252_UNDEFINED = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+
+/** Signatures of files that are often saved or downloaded under a `.csv` name. */
+const SIGNATURES: readonly { readonly magic: Buffer; readonly what: (head: Buffer) => string }[] = [
+  {
+    magic: Buffer.from('PK\x03\x04', 'latin1'),
+    what: (head) =>
+      head.includes('xl/') || head.includes('[Content_Types].xml')
+        ? 'an Excel workbook (xlsx, a ZIP archive), not CSV text: save it with an .xlsx name and ingest that'
+        : head.includes('mimetypeapplication/vnd.oasis') ? 'an OpenDocument spreadsheet (ods), not CSV text: save it with an .ods name and ingest that' : 'a ZIP archive, not CSV text: unpack it and ingest the files inside',
+  },
+  { magic: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), what: () => 'an old Excel workbook (xls), not CSV text: save it with an .xls name and ingest that' },
+  { magic: Buffer.from('%PDF-', 'latin1'), what: () => 'a PDF document, not CSV text: download the invoice\'s CSV or Excel billing data instead' },
+  { magic: Buffer.from([0x1f, 0x8b]), what: () => 'gzip-compressed: unpack it and ingest the file inside' },
+];
+
+/**
+ * What the first bytes say a file is, when that is why no carrier can read it as text: UTF-16
+ * text, a spreadsheet or archive with a text name, or binary data. null = plausible text.
+ */
+export function binaryKind(head: Buffer): string | null {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+    return `UTF-16 text (${head[0] === 0xff ? 'little' : 'big'}-endian, with a byte-order mark), which carrier files never are: save it again as UTF-8 CSV`;
+  }
+  for (const sig of SIGNATURES) if (head.length >= sig.magic.length && head.subarray(0, sig.magic.length).equals(sig.magic)) return sig.what(head);
+  const utf16 = utf16WithoutBom(head);
+  if (utf16 !== null) return `UTF-16 text (${utf16}-endian, no byte-order mark), which carrier files never are: save it again as UTF-8 CSV`;
+  if (!hasUtf8Bom(head) && looksBinary(head)) return 'binary data, not text (NUL or control bytes in the first 8 KiB)';
+  return null;
+}
+
+/** UTF-16 without a BOM: ASCII text with a NUL in every other byte. */
+function utf16WithoutBom(head: Buffer): 'little' | 'big' | null {
+  const n = Math.min(head.length, 512) & ~1;
+  if (n < 8) return null;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0) evenNul++;
+    if (head[i + 1] === 0) oddNul++;
+  }
+  const pairs = n / 2;
+  if (oddNul > pairs * 0.9 && evenNul < pairs * 0.1) return 'little';
+  if (evenNul > pairs * 0.9 && oddNul < pairs * 0.1) return 'big';
+  return null;
+}
+
+/**
+ * Why a file that is not valid UTF-8 does not decode, from its bytes: cut off in the middle of a
+ * UTF-8 character, or valid in none of the encodings carriers use. null = it is plausible
+ * Windows-1252 / Latin-1 text. Reads the file (only called when a file was not recognized).
+ */
+/**
+ * True when every byte is valid UTF-8 except that the bytes end inside a character: a UTF-8 file
+ * cut off. Stops at the first invalid sequence (a Latin-1 file), so it is cheap on those.
+ */
+export function endsMidUtf8Character(bytes: Iterable<Buffer>): boolean {
+  const check = new Utf8Check();
+  for (const chunk of bytes) {
+    check.update(chunk);
+    if (!check.result() && !check.endsMidCharacter()) return false;
+  }
+  return check.endsMidCharacter();
+}
+
+export function undecodableReason(bytes: Iterable<Buffer>): string | null {
+  const check = new Utf8Check();
+  let offset = 0;
+  let undefinedByte = -1;
+  let undefinedAt = -1;
+  for (const chunk of bytes) {
+    check.update(chunk);
+    if (undefinedAt < 0) {
+      const i = chunk.findIndex((b) => CP1252_UNDEFINED.has(b));
+      if (i >= 0) {
+        undefinedAt = offset + i;
+        undefinedByte = chunk[i] as number;
+      }
+    }
+    offset += chunk.length;
+  }
+  if (check.endsMidCharacter()) {
+    return 'it ends in the middle of a UTF-8 character (every byte before the last is valid UTF-8): the file was cut off, probably an incomplete download or copy';
+  }
+  if (!check.result() && undefinedAt >= 0) {
+    const hex = undefinedByte.toString(16).toUpperCase().padStart(2, '0');
+    return `its bytes decode in none of the encodings carrier files use: not UTF-8 (invalid byte sequences), and not Windows-1252/Latin-1 (byte 0x${hex} at offset ${undefinedAt} is undefined there)`;
+  }
+  return null;
 }

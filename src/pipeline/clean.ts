@@ -10,7 +10,7 @@ import { minorDigits } from '../model/money.js';
 import type { ChargeRecord, InvoiceHeader } from '../model/records.js';
 import { parseDecimal, parseMinor, type NumberFormat } from '../parsing/amounts.js';
 import { createDateParser } from '../parsing/dates.js';
-import { detach } from '../parsing/text.js';
+import { detach, hasUnsafeText, printable, scrubText } from '../parsing/text.js';
 import { invoiceKey } from './pivot.js';
 import { parseDimensions } from '../parsing/dimensions.js';
 
@@ -109,6 +109,17 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     return null;
   }
 
+  /**
+   * A text field as stored: control characters removed (a warning naming row and column), so
+   * both databases hold the same text and PostgreSQL never refuses a NUL (docs/schema.md).
+   */
+  function text(value: string, row: number, column: string): string {
+    if (!hasUnsafeText(value)) return value;
+    const { text: kept, found } = scrubText(value);
+    sink.push(issue('warning', 'control_character', at(row, column), `"${printable(value)}" holds control character(s) ${found.join(', ')}; stored without them as "${kept}"`));
+    return kept;
+  }
+
   function measure(text: string, row: number, column: string): number | null {
     if (text === '') return null;
     const v = parseDecimal(text, fmt);
@@ -147,14 +158,14 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     const wu = s.weightUnit.toLowerCase();
     const du = s.dimensionUnit.toLowerCase();
     return {
-      trackingNumber: s.trackingNumber,
-      leadTrackingNumber: orNull(s.leadTrackingNumber),
+      trackingNumber: text(s.trackingNumber, row, cols.trackingNumber),
+      leadTrackingNumber: orNull(text(s.leadTrackingNumber, row, 'lead tracking number')),
       packageRow: s.packageRow,
       packageCount,
-      service: orNull(s.service),
+      service: orNull(text(s.service, row, 'service')),
       serviceRank: s.serviceRank,
       shipDate,
-      zone: orNull(s.zone),
+      zone: orNull(text(s.zone, row, 'zone')),
       enteredWeight: measure(s.enteredWeight, row, cols.enteredWeight),
       billedWeight: measure(s.billedWeight, row, cols.billedWeight),
       weightUnit: WEIGHT_UNITS.has(wu) ? (wu as 'kg' | 'lb' | 'oz') : null,
@@ -163,10 +174,10 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
       height,
       dimensionUnit: length !== null && DIMENSION_UNITS.has(du) ? (du as 'cm' | 'in') : null,
       volumetricWeight: measure(s.volumetricWeight, row, cols.volumetricWeight),
-      senderPostcode: orNull(s.senderPostcode),
-      senderCountry: orNull(s.senderCountry.toUpperCase()),
-      receiverPostcode: orNull(s.receiverPostcode),
-      receiverCountry: orNull(s.receiverCountry.toUpperCase()),
+      senderPostcode: orNull(text(s.senderPostcode, row, 'sender postcode')),
+      senderCountry: orNull(text(s.senderCountry, row, 'sender country').toUpperCase()),
+      receiverPostcode: orNull(text(s.receiverPostcode, row, 'receiver postcode')),
+      receiverCountry: orNull(text(s.receiverCountry, row, 'receiver country').toUpperCase()),
     };
   }
 
@@ -200,10 +211,10 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     const statedTotalMinor = inv.statedTotal === '' ? null : amount(inv.statedTotal, currency, row, cols.statedTotal, 'invoice total');
     if (sink.errors > before || invoiceDate === null) return null;
     const h = {
-      invoiceNumber: inv.number,
-      accountNumber: inv.accountNumber || defaultAccount,
+      invoiceNumber: text(inv.number, row, cols.invoiceNumber),
+      accountNumber: text(inv.accountNumber, row, cols.accountNumber) || defaultAccount,
       invoiceDate,
-      currency,
+      currency: text(currency, row, cols.currency),
       statedTotalMinor,
     };
     lastRaw = inv;
@@ -220,7 +231,9 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     const currency = invoice.currency;
 
     const charges: CleanCharge[] = [];
-    const trackingNumber = line.shipment?.trackingNumber ?? null;
+    // the same scrubbed text shipmentOf stores (which reports it, after the charges as before)
+    const rawTracking = line.shipment?.trackingNumber ?? null;
+    const trackingNumber = rawTracking !== null && hasUnsafeText(rawTracking) ? scrubText(rawTracking).text : rawTracking;
     for (const c of line.charges) {
       const chargeCurrency = (c.currency || currency).toUpperCase();
       if (chargeCurrency !== currency) {
@@ -231,14 +244,15 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
       if (amountMinor === null) continue;
       let incentiveMinor: number | null = null;
       if (c.incentive !== '') incentiveMinor = amount(c.incentive, currency, row, cols.incentive, 'incentive');
-      let chargeCode = classify(c.description, c.code, c.classification);
+      const description = text(c.description, row, c.descriptionColumn ?? cols.description);
+      let chargeCode = classify(description, c.code, c.classification);
       if (chargeCode === null) {
         chargeCode = 'unmapped';
-        sink.push(issue('warning', 'unmapped_charge', at(row, c.descriptionColumn ?? cols.description), `no canonical code for charge "${c.description}"${c.code ? ` (code ${c.code})` : ''}; loaded as unmapped — add it to carriers/${adapter.id}/charges.ts`));
+        sink.push(issue('warning', 'unmapped_charge', at(row, c.descriptionColumn ?? cols.description), `no canonical code for charge "${description}"${c.code ? ` (code ${c.code})` : ''}; loaded as unmapped — add it to carriers/${adapter.id}/charges.ts`));
       }
       charges.push({
         chargeCode,
-        chargeDescription: c.description,
+        chargeDescription: description,
         amountMinor,
         incentiveMinor,
         currency,

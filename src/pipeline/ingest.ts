@@ -6,10 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CarrierAdapter, ControlTotal, FileSample, ParseInput } from '../carrier-kit/contract.js';
+import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/connect.js';
-import { describeError, LoadError, SystemError } from '../errors.js';
+import type { Database } from '../db/schema.js';
+import { classifyDbError, dbMessage } from '../db/failure.js';
+import { describeError, LoadError, PathError, SystemError, type EtlError } from '../errors.js';
 import { issue, IssueSink, type Issue, type IssueCode } from '../model/issue.js';
-import { createDecoder, hasUtf8Bom, looksBinary, type TextEncoding } from '../parsing/text.js';
+import { binaryKind, createDecoder, endsMidUtf8Character, hasUtf8Bom, looksBinary, undecodableReason, type TextEncoding } from '../parsing/text.js';
 import { readWorkbookBounded, workbookHead, WorkbookLimitError, type SheetGrid } from '../parsing/xlsx.js';
 import { createCleaner } from './clean.js';
 import { CONVERTIBLE, libreOfficeConverter, type Converter } from './convert.js';
@@ -55,13 +58,16 @@ export interface FileResult {
   readonly carrier: string;
   /** The carrier was recognized from the content (no --carrier). */
   readonly detected: boolean;
-  readonly status: 'loaded' | 'skipped' | 'quarantined';
+  /** `unreadable`: the path could not be read at all (nothing landed; see PathError). */
+  readonly status: 'loaded' | 'skipped' | 'quarantined' | 'unreadable';
   /** Why a file was skipped or quarantined. */
   readonly message: string | null;
   readonly sourceFileId: number | null;
   readonly invoices: number;
   readonly charges: number;
   readonly unreconciled: number;
+  /** Invoices not loaded because a version with the same date from the same run was (see load.ts addInvoice). */
+  readonly conflicts: number;
   readonly warnings: number;
   readonly errors: number;
   /** Rows that came back to a shipment already written out (see SPILL_AT). */
@@ -127,14 +133,44 @@ function workbookInput(landed: LandedFile, xlsxPath: string, sheets: readonly Sh
   };
 }
 
+/** The landed file's bytes, in 64 KiB chunks (for checks that need more than the head). */
+function* landedChunks(landed: LandedFile): Generator<Buffer> {
+  const fd = fs.openSync(landed.storedPath, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const CUT_OFF = 'the file ends in the middle of a UTF-8 character (every byte before is valid UTF-8): it was cut off, probably an incomplete download or copy';
+
 /** Problems that make the bytes unreadable at all. */
 function wholeFileIssue(landed: LandedFile, workbook: boolean): Issue | null {
   const file = landed.originalName;
   if (landed.bytes === 0) return issue('error', 'empty_file', { file }, 'the file is empty (0 bytes); the download probably failed');
-  if (!workbook && !hasUtf8Bom(landed.head) && looksBinary(landed.head)) {
-    return issue('error', 'not_text', { file }, 'the file is binary, not a text invoice file (NUL or control bytes in the first 8 KiB)');
-  }
+  if (workbook) return null;
+  const kind = binaryKind(landed.head);
+  if (kind !== null) return issue('error', 'not_text', { file }, `the file is ${kind}`);
+  // read as Windows-1252 otherwise, which would load the cut-off UTF-8 text as mojibake
+  if (!landed.utf8 && endsMidUtf8Character(landedChunks(landed))) return issue('error', 'truncated', { file }, CUT_OFF);
   return null;
+}
+
+/** Why no carrier recognized a file, when its bytes tell (see wholeFileIssue); null = unknown. */
+function unrecognizedIssue(landed: LandedFile, detection: string): Issue | null {
+  const file = landed.originalName;
+  const kind = binaryKind(landed.head);
+  if (kind !== null) return issue('error', 'not_text', { file }, `no carrier recognizes this file: it is ${kind}`);
+  if (landed.utf8) return null;
+  const why = undecodableReason(landedChunks(landed));
+  if (why === null) return null;
+  return issue('error', why.startsWith('it ends') ? 'truncated' : 'unknown_carrier', { file }, `no carrier recognizes this file: ${why}; ${detection.replace(/^no carrier recognizes this file; /, '')}`);
 }
 
 /** How a landed file is read: as text, or as a workbook (xlsx, converted from xls/ods if needed). */
@@ -180,7 +216,14 @@ export async function ingestPaths(ctx: IngestContext, files: readonly string[], 
   const results: (FileResult | undefined)[] = new Array(files.length);
   const toConvert: { index: number; landed: LandedFile }[] = [];
   for (let i = 0; i < files.length; i++) {
-    const landed = await landFile(files[i] as string, ctx.dataDir);
+    let landed: LandedFile;
+    try {
+      landed = await landFile(files[i] as string, ctx.dataDir);
+    } catch (err) {
+      if (!(err instanceof PathError)) throw err;
+      results[i] = await recordUnreadable(ctx, err.path, err.message);
+      continue;
+    }
     const prior = await ctx.db.db.selectFrom('source_files').select(['id', 'status', 'carrier']).where('sha256', '=', landed.sha256).executeTakeFirst();
     if (prior !== undefined) {
       results[i] = result(landed.originalName, prior.carrier, false, 'skipped', `identical file already ${prior.status} (source file ${prior.id}); nothing changed`, prior.id);
@@ -270,8 +313,9 @@ async function ingestPrepared(ctx: IngestContext, prepared: Prepared, options: I
   if (adapter === undefined && landed.bytes > 0) {
     const d = detectCarrier(await sampleOf(prepared), options.carriers);
     if (!d.ok) {
+      const why = d.reason === 'unknown' && prepared.workbookPath === null ? unrecognizedIssue(landed, d.message) : null;
       return quarantine(ctx, sourceRowOf(landed, 'unknown', null, options.account), [
-        issue('error', d.reason === 'unknown' ? 'unknown_carrier' : 'ambiguous_carrier', { file: landed.originalName, row: 1 }, d.message),
+        why ?? issue('error', d.reason === 'unknown' ? 'unknown_carrier' : 'ambiguous_carrier', { file: landed.originalName, row: 1 }, d.message),
       ], true);
     }
     adapter = d.carrier;
@@ -302,11 +346,11 @@ async function loadLanded(
 
   const sink = new IssueSink(file);
   const spillAt = ctx.spillAt ?? SPILL_AT;
-  let loaded: { invoices: number; charges: number; unreconciled: number; sourceFileId: number; notes: Issue[]; reopened: number };
+  let loaded: { invoices: number; charges: number; unreconciled: number; sourceFileId: number; notes: Issue[]; reopened: number; conflicts: number };
   try {
-    loaded = await db.transaction().execute(async (trx) => {
+    loaded = await inTransaction(db, async (trx) => {
       const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
-      const loader = new FileLoader(trx, ctx.db, adapter.id, file, sourceFileId);
+      const loader = new FileLoader(trx, ctx.db, adapter.id, file, sourceFileId, ctx.runId);
       const pivot = new Pivot(file, sink);
       let clean = createCleaner(adapter, file, sink, options.account);
       let controlTotal: ControlTotal | undefined;
@@ -345,8 +389,7 @@ async function loadLanded(
         const opened = pivot.takeUnresolved();
         await loader.resolveShipments(opened);
         pivot.countNew(opened);
-        await loader.addCharges(pending, pivot.invoices);
-        charges += pending.length;
+        charges += await loader.addCharges(pending, pivot.invoices);
         pending = [];
         if (pivot.openCount > spillAt) await writeShipments(pivot.takeOldest(pivot.openCount - Math.floor(spillAt / 2)));
       }
@@ -366,23 +409,36 @@ async function loadLanded(
       const stored = [...sink.list(), ...loader.notes];
       await insertIssues(trx, sourceFileId, ctx.runId, stored);
       let unreconciled = 0;
-      for (const r of reconciliations.values()) if (r.reconciled === false) unreconciled++;
+      for (const [key, r] of reconciliations) if (r.reconciled === false && !loader.skipped(key)) unreconciled++;
       // a file-level control total that does not match counts as one unreconciled amount
       if (!controlOk) unreconciled++;
-      return { invoices: pivot.invoices.size, charges, unreconciled, sourceFileId, notes: loader.notes, reopened: loader.continuations };
+      const invoices = [...pivot.invoices.keys()].filter((k) => !loader.skipped(k)).length;
+      if (invoices === 0) {
+        // every invoice of the file lost to another version: the file is not current
+        const why = loader.notes.find((n) => n.code === 'invoice_conflict' || n.code === 'invoice_outdated')?.message ?? null;
+        await trx.updateTable('source_files').set({ status: loader.conflicts > 0 ? 'quarantined' : 'superseded', message: why }).where('id', '=', sourceFileId).execute();
+      }
+      return { invoices, charges, unreconciled, sourceFileId, notes: loader.notes, reopened: loader.continuations, conflicts: loader.conflicts };
     });
-  } catch (err) {
-    if (err instanceof Quarantine) return quarantine(ctx, sourceRow, err.issues, detected);
-    if (err instanceof SystemError) throw err;
-    throw new LoadError(`loading ${file} into ${ctx.db.safeUrl} failed and was rolled back: ${describeError(err)}`, { cause: err });
+  } catch (cause) {
+    if (cause instanceof Quarantine) return quarantine(ctx, sourceRow, cause.issues, detected);
+    if (cause instanceof SystemError) throw cause;
+    const rejected = dbFailure(ctx.db, file, cause);
+    if (rejected === null) {
+      return quarantine(ctx, sourceRow, [issue('error', 'rejected_by_database', { file }, `the database refused this file, so nothing of it was loaded: ${dbMessage(cause)}`)], detected);
+    }
+    throw rejected;
   }
   const all = [...sink.list(), ...loaded.notes];
+  const versions = loaded.notes.filter((n) => n.code === 'invoice_conflict' || n.code === 'invoice_outdated');
   return {
     file,
     carrier: adapter.id,
     detected,
-    status: 'loaded',
-    message: loaded.unreconciled > 0 ? `${loaded.unreconciled} stated total(s) do not reconcile` : null,
+    // nothing of the file loaded because other versions win: a conflict needs a person, an older version does not
+    status: loaded.invoices > 0 ? 'loaded' : loaded.conflicts > 0 ? 'quarantined' : 'skipped',
+    message: loaded.unreconciled > 0 ? `${loaded.unreconciled} stated total(s) do not reconcile` : (versions[0]?.message ?? null),
+    conflicts: loaded.conflicts,
     sourceFileId: loaded.sourceFileId,
     invoices: loaded.invoices,
     charges: loaded.charges,
@@ -394,8 +450,53 @@ async function loadLanded(
   };
 }
 
+/**
+ * Runs `fn` in a transaction and throws the first error: of `fn`, or of COMMIT. Kysely's
+ * transaction().execute() throws the ROLLBACK's error instead when that fails too, which hid the
+ * cause: SQLite rolls a transaction back by itself on SQLITE_FULL, so the ROLLBACK after it says
+ * "cannot rollback - no transaction is active"; a dead PostgreSQL connection cannot roll back.
+ */
+async function inTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  const trx = await db.startTransaction().execute();
+  try {
+    const result = await fn(trx);
+    await trx.commit().execute();
+    return result;
+  } catch (err) {
+    await trx.rollback().execute().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * The error that stops the run for a database failure while loading `file`, or null when the
+ * database only refused this file's data (then the file is quarantined and the run goes on).
+ */
+export function dbFailure(db: Db, file: string, err: unknown): EtlError | null {
+  const kind = classifyDbError(err);
+  if (kind === 'rejected_data') return null;
+  const where = db.safeUrl;
+  if (kind === 'connection_lost') {
+    return new SystemError(`lost the connection to ${where} while loading ${file} (${dbMessage(err)}); ${file} was rolled back and the files after it were not loaded; run the command again once the database is reachable`, { cause: err });
+  }
+  if (kind === 'disk_full') {
+    return new SystemError(`disk full: the database ${where} has no space left while loading ${file} (${dbMessage(err)}); ${file} was rolled back; free space where the database lives and run the command again`, { cause: err });
+  }
+  return new LoadError(`loading ${file} into ${where} failed and was rolled back: ${describeError(err)}`, { cause: err });
+}
+
 function result(file: string, carrier: string, detected: boolean, status: FileResult['status'], message: string | null, sourceFileId: number | null): FileResult {
-  return { file, carrier, detected, status, message, sourceFileId, invoices: 0, charges: 0, unreconciled: 0, warnings: 0, errors: 0, shipmentsReopened: 0, issues: [] };
+  return { file, carrier, detected, status, message, sourceFileId, invoices: 0, charges: 0, unreconciled: 0, conflicts: 0, warnings: 0, errors: 0, shipmentsReopened: 0, issues: [] };
+}
+
+/**
+ * A path that could not be read: nothing landed, so no source file; the issue is stored with
+ * the run (file name = the path) so `etl status` and the report show it.
+ */
+export async function recordUnreadable(ctx: Pick<IngestContext, 'db' | 'runId'>, filePath: string, message: string): Promise<FileResult> {
+  const problem = issue('error', 'unreadable_file', { file: filePath }, message.startsWith(`${filePath}: `) ? message.slice(filePath.length + 2) : message);
+  await insertIssues(ctx.db.db, null, ctx.runId, [problem]);
+  return { ...result(filePath, 'unknown', false, 'unreadable', problem.message, null), errors: 1, issues: [problem] };
 }
 
 /** Records a quarantined file and its issues in their own transaction. */
@@ -408,10 +509,12 @@ async function quarantine(
   const errors = issues.filter((i) => i.severity === 'error');
   const first = errors[0] ?? issues[0];
   const message = first?.message ?? `${row.originalName}: quarantined`;
-  const id = await ctx.db.db.transaction().execute(async (trx) => {
+  const id = await inTransaction(ctx.db.db, async (trx) => {
     const sourceFileId = await insertSourceFile(trx, { ...row, runId: ctx.runId, status: 'quarantined', message });
     await insertIssues(trx, sourceFileId, ctx.runId, issues);
     return sourceFileId;
+  }).catch((err: unknown) => {
+    throw dbFailure(ctx.db, row.originalName, err) ?? err;
   });
   return {
     file: row.originalName,
@@ -423,6 +526,7 @@ async function quarantine(
     invoices: 0,
     charges: 0,
     unreconciled: 0,
+    conflicts: 0,
     warnings: issues.length - errors.length,
     errors: errors.length,
     shipmentsReopened: 0,

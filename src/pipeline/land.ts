@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeError, SystemError } from '../errors.js';
+import { describeFsError, PathError, SystemError } from '../errors.js';
 import { Utf8Check } from '../parsing/text.js';
 import { INCOMING_PREFIX, landingDirOf, ownedName } from './leftovers.js';
 
@@ -29,6 +29,36 @@ function safeName(name: string): string {
 }
 
 /**
+ * Opens a source file for reading, refusing anything but a regular file. O_NONBLOCK: opening a
+ * FIFO for reading would otherwise wait forever for a writer; on a regular file it changes nothing.
+ * Failures here are the path's own (PathError): the other files go on.
+ */
+async function openRegularFile(filePath: string): Promise<fs.promises.FileHandle> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(filePath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (err) {
+    throw new PathError(filePath, `cannot be read: ${describeFsError(err)}`, { cause: err });
+  }
+  const st = await fh.stat();
+  if (!st.isFile()) {
+    await fh.close();
+    throw new PathError(filePath, `${kindOf(st)}, not a regular file; only regular files are read`);
+  }
+  return fh;
+}
+
+/** What a non-regular file is, for messages. */
+export function kindOf(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  return 'a special file';
+}
+
+/**
  * Lands `filePath` as `<dataDir>/landing/<sha256[0..2]>/<sha256[0..16]>-<name>` (content-addressed:
  * the carrier may only be known after detection). Throws SystemError on I/O failure.
  */
@@ -46,11 +76,13 @@ export async function landFile(filePath: string, dataDir: string): Promise<Lande
     fs.mkdirSync(root, { recursive: true });
     // One reused buffer for read, hash, UTF-8 check and write: no garbage per chunk.
     const buf = Buffer.allocUnsafe(1 << 20);
-    const src = await fs.promises.open(filePath, 'r');
+    const src = await openRegularFile(filePath);
     const dest = await fs.promises.open(tmp, 'w');
     try {
       for (;;) {
-        const { bytesRead } = await src.read(buf, 0, buf.length, null);
+        const { bytesRead } = await src.read(buf, 0, buf.length, null).catch((err: unknown) => {
+          throw new PathError(filePath, `cannot be read: ${describeFsError(err)}`, { cause: err });
+        });
         if (bytesRead === 0) break;
         const chunk = buf.subarray(0, bytesRead);
         hash.update(chunk);
@@ -76,8 +108,9 @@ export async function landFile(filePath: string, dataDir: string): Promise<Lande
     return { originalPath: filePath, originalName, storedPath, sha256, bytes, head: Buffer.concat(headParts), utf8: utf8.result() };
   } catch (err) {
     fs.rmSync(tmp, { force: true });
+    if (err instanceof PathError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !fs.existsSync(filePath)) throw new SystemError(`${filePath}: no such file`);
-    throw new SystemError(`landing ${filePath} into ${root} failed: ${describeError(err)}`, { cause: err });
+    throw new SystemError(`landing ${filePath} into ${root} failed: ${describeFsError(err)}`, { cause: err });
   }
 }

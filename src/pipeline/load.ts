@@ -9,6 +9,7 @@ import type { Db, Dialect } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { issue, type Issue } from '../model/issue.js';
 import { MAX_SAFE_MINOR } from '../model/money.js';
+import { printable } from '../parsing/text.js';
 import type { CleanCharge as PendingCharge } from './clean.js';
 import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
 import type { Reconciliation } from './validate.js';
@@ -52,14 +53,14 @@ export async function insertSourceFile(db: Kysely<Database>, f: SourceFileRow): 
     .values({
       carrier: f.carrier,
       account_number: f.accountNumber,
-      original_name: f.originalName,
+      original_name: printable(f.originalName),
       sha256: f.sha256,
       bytes: f.bytes,
       kind: f.kind,
       encoding: f.encoding,
       stored_path: f.storedPath,
       status: f.status,
-      message: f.message,
+      message: f.message === null ? null : printable(f.message),
       landed_at: new Date().toISOString(),
       run_id: f.runId,
     })
@@ -75,12 +76,13 @@ export async function insertIssues(db: Kysely<Database>, sourceFileId: number | 
       .values(
         issues.slice(i, i + ISSUE_BATCH).map((x) => ({
           source_file_id: sourceFileId,
-          file_name: x.at.file,
+          // messages quote file values and names: shown escaped, so a NUL cannot fail the insert
+          file_name: printable(x.at.file),
           source_row: x.at.row ?? null,
-          source_column: x.at.column ?? null,
+          source_column: x.at.column === undefined ? null : printable(x.at.column),
           severity: x.severity,
           code: x.code,
-          message: x.message,
+          message: printable(x.message),
           run_id: runId,
         })),
       )
@@ -106,25 +108,39 @@ export class FileLoader {
     private readonly carrier: string,
     private readonly file: string,
     private readonly sourceFileId: number,
+    /** The run loading this file (versions of an invoice from the same run cannot be ordered by landing). */
+    private readonly runId: number | null = null,
   ) {
     this.charges = bulkInserter(db, trx, 'charges', CHARGE_COLUMNS);
     this.shipments = bulkInserter(db, trx, 'shipments', SHIPMENT_COLUMNS);
   }
 
   /**
-   * Inserts an invoice as soon as it is first seen (its charges need the id). An invoice with the
-   * same carrier, account and number from another file is replaced: a corrected file wins.
+   * Inserts an invoice as soon as it is first seen (its charges need the id). When another file
+   * already loaded the same carrier, account and number, the newer version wins, decided by what
+   * the files say and never by file names or command-line order (docs/schema.md, "Versions of
+   * an invoice"): the later issue date; on the same date, the file landed in a later run. Two
+   * versions with the same date from the same run cannot be ordered: the loaded one stays and
+   * this one is reported (invoice_conflict). A version that loses is not loaded (see skipped).
    */
   async addInvoice(inv: InvoiceAggregate): Promise<void> {
     const h = inv.header;
     const existing = await this.trx
       .selectFrom('invoices')
       .innerJoin('source_files', 'source_files.id', 'invoices.source_file_id')
-      .select(['invoices.id', 'invoices.source_file_id', 'source_files.original_name'])
+      .select(['invoices.id', 'invoices.source_file_id', 'invoices.invoice_date', 'source_files.original_name', 'source_files.run_id'])
       .where('invoices.carrier', '=', this.carrier)
       .where('invoices.account_number', '=', h.accountNumber)
       .where('invoices.invoice_number', '=', h.invoiceNumber)
       .executeTakeFirst();
+    if (existing !== undefined && h.invoiceDate < existing.invoice_date) {
+      this.skip(inv, 'invoice_outdated', `invoice ${h.invoiceNumber} dated ${h.invoiceDate} is older than the version dated ${existing.invoice_date} already loaded from ${existing.original_name}; this version was not loaded (the later issue date wins)`);
+      return;
+    }
+    if (existing !== undefined && h.invoiceDate === existing.invoice_date && this.runId !== null && existing.run_id === this.runId) {
+      this.skip(inv, 'invoice_conflict', `invoice ${h.invoiceNumber} is also in ${existing.original_name}, loaded earlier in this run with the same issue date ${h.invoiceDate}; nothing in the files says which version is newer, so the loaded one was kept and this one was not loaded`);
+      return;
+    }
     if (existing !== undefined) {
       await this.trx.deleteFrom('charges').where('invoice_id', '=', existing.id).execute();
       await this.trx.deleteFrom('shipments').where('invoice_id', '=', existing.id).execute();
@@ -155,12 +171,29 @@ export class FileLoader {
     this.invoiceIds.set(inv.key, row.id);
   }
 
+  /** Invoices of this file that were not loaded because another version wins. */
+  private readonly skippedKeys = new Set<string>();
+  /** Skipped because a version with the same date from the same run was already loaded. */
+  conflicts = 0;
+
+  private skip(inv: InvoiceAggregate, code: 'invoice_outdated' | 'invoice_conflict', message: string): void {
+    this.skippedKeys.add(inv.key);
+    if (code === 'invoice_conflict') this.conflicts++;
+    this.notes.push(issue('warning', code, { file: this.file, row: inv.firstRow }, message));
+  }
+
+  /** The invoice `key` of this file is not loaded (an other version wins). */
+  skipped(key: string): boolean {
+    return this.skippedKeys.has(key);
+  }
+
   /**
    * Looks newly opened shipments up in the database: one that was written earlier in this file
    * (spilled, then its rows came back) continues that row. Nothing else in this transaction can
    * have written shipments of this file's invoices, so only spilled ones are found.
    */
-  async resolveShipments(aggs: readonly ShipmentAggregate[]): Promise<void> {
+  async resolveShipments(all: readonly ShipmentAggregate[]): Promise<void> {
+    const aggs = this.skippedKeys.size === 0 ? all : all.filter((a) => !this.skippedKeys.has(a.invoiceKey));
     if (this.written === 0) {
       for (const a of aggs) a.continuation = false;
       return;
@@ -192,8 +225,9 @@ export class FileLoader {
   }
 
   /** Writes charges; the open shipments they belong to get their ids now (see freeIds). */
-  async addCharges(charges: readonly PendingCharge[], invoices: ReadonlyMap<string, InvoiceAggregate>): Promise<void> {
-    if (charges.length === 0) return;
+  async addCharges(all: readonly PendingCharge[], invoices: ReadonlyMap<string, InvoiceAggregate>): Promise<number> {
+    const charges = this.skippedKeys.size === 0 ? all : all.filter((c) => !this.skippedKeys.has(c.invoiceKey));
+    if (charges.length === 0) return 0;
     let needed = 0;
     for (const c of charges) {
       if (c.trackingNumber === null) continue;
@@ -217,13 +251,15 @@ export class FileLoader {
       rows[j] = [this.invoiceId(c.invoiceKey), shipmentId, c.trackingNumber, c.chargeCode, c.chargeDescription, c.amountMinor, c.incentiveMinor, c.currency, this.sourceFileId, c.sourceRow];
     }
     await this.charges.insert(rows);
+    return charges.length;
   }
 
   /**
    * Writes shipments taken from the pivot: new ones are inserted; continuations of a shipment
    * written earlier add their counts and fill facts the first part did not have.
    */
-  async writeShipments(aggs: readonly ShipmentAggregate[]): Promise<void> {
+  async writeShipments(all: readonly ShipmentAggregate[]): Promise<void> {
+    const aggs = this.skippedKeys.size === 0 ? all : all.filter((a) => !this.skippedKeys.has(a.invoiceKey));
     const unnumbered = aggs.filter((a) => a.id === null).length;
     if (unnumbered > 0) await this.reserveShipmentIds(unnumbered);
     const rows: Row[] = [];
@@ -321,6 +357,7 @@ export class FileLoader {
   /** Invoice totals and superseded files, once every shipment and charge is written. */
   async finish(invoices: Iterable<InvoiceAggregate>, reconciliations: ReadonlyMap<string, Reconciliation>): Promise<void> {
     for (const inv of invoices) {
+      if (this.skippedKeys.has(inv.key)) continue;
       const net = inv.netTotal.safe();
       // validateInvoice quarantines the file before this when the total is out of range
       if (net === null) throw new Error(`internal: invoice ${inv.header.invoiceNumber}'s total ${inv.netTotal.toString()} is out of range`);

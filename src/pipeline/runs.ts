@@ -14,7 +14,7 @@ export async function startRun(db: Db, command: string): Promise<number> {
 export async function finishRun(db: Db, runId: number, results: readonly FileResult[], failure: unknown, otherProblems = false): Promise<void> {
   const count = (s: FileResult['status']) => results.filter((r) => r.status === s).length;
   const sum = (k: 'invoices' | 'charges' | 'unreconciled' | 'errors' | 'warnings') => results.reduce((a, r) => a + r[k], 0);
-  const dataProblems = otherProblems || count('quarantined') > 0 || sum('unreconciled') > 0;
+  const dataProblems = otherProblems || count('quarantined') > 0 || count('unreadable') > 0 || sum('unreconciled') > 0;
   await db.db
     .updateTable('etl_runs')
     .set({
