@@ -253,9 +253,14 @@ export class SecretScrubber {
    */
   leaks(bytes: Buffer): boolean {
     if (this.compiled.length === 0) return false;
+    // as UTF-8 and as one byte a character (Latin-1 pages); in capitals and small letters too,
+    // since over bytes the `i` flag folds ASCII only
     const needles = this.compiled.flatMap((c) => {
-      const forms = new Set([bytesOf(c.value)]);
-      if ([...c.value].every((ch) => ch.charCodeAt(0) <= 0xff)) forms.add(c.value);
+      const forms = new Set<string>();
+      for (const v of [c.value, c.value.toUpperCase(), c.value.toLowerCase()]) {
+        forms.add(bytesOf(v));
+        if ([...v].every((ch) => ch.charCodeAt(0) <= 0xff)) forms.add(v);
+      }
       return [...forms].map((f) => new RegExp(bounded(c.value, reEscape(f)), 'i'));
     });
     // line by line (traces are JSON lines), so the decoded views stay small

@@ -45,7 +45,10 @@ export function needlesFor(secret: string): Needle[] {
   if ([...secret].every((c) => c.charCodeAt(0) <= 0xff)) forms.set('Latin-1 bytes', secret);
   const needles: Needle[] = [];
   const numeric = /^\d+$/.test(secret);
+  const seen = new Set<string>();
   for (const [encoding, form] of forms) {
+    if (seen.has(form)) continue; // "Qk7xW2mZ" is its own HTML, URL and JSON form: say it once
+    seen.add(form);
     // a one-time code is a number of its own; the same digits inside a timestamp are not it
     const re = numeric ? new RegExp(`(?<![0-9.])${form}(?!\\.?[0-9])`) : null;
     needles.push({ secret, encoding, find: re ? (h) => re.test(h) : (h) => h.includes(form) });
@@ -78,8 +81,9 @@ interface CfbContainer {
 /** The entries of a zip, read by SheetJS's own zip reader (not the one under test). */
 export function unzip(file: string): Haystack[] {
   const cfb = (XLSX.CFB as { read(data: Buffer, opts: { type: 'buffer' }): CfbContainer }).read(fs.readFileSync(file), { type: 'buffer' });
+  // (SheetJS adds a marker entry of its own, \x01Sh33tJ5, to every container it reads)
   return cfb.FileIndex.flatMap((e, i) =>
-    e.type === 2 ? [{ where: `${file}!${cfb.FullPaths[i] ?? e.name}`, text: Buffer.from(e.content).toString('latin1') }] : [],
+    e.type === 2 && !e.name.startsWith('\u0001Sh33tJ5') ? [{ where: `${file}!${cfb.FullPaths[i] ?? e.name}`, text: Buffer.from(e.content).toString('latin1') }] : [],
   );
 }
 
