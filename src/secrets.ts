@@ -44,37 +44,44 @@ const hex = (n: number, width: number): string => n.toString(16).padStart(width,
 /** A Buffer's bytes as a string of U+0000..U+00FF, one character per byte: regexes over bytes. */
 const bytesOf = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 
-/** Every form one character may take in a page, a URL, JSON or a trace, as a regex over bytes. */
+/**
+ * Every form one character may take in a page, a URL, JSON or a trace, as a regex over bytes.
+ * Grouped by first character (raw, `%`, `\`, `&`) so the pattern of a long secret stays small
+ * enough for V8 to compile it natively: a trace of 1 MB is scrubbed in a fraction of a second.
+ */
 function characterPattern(ch: string): string {
-  const amp = '(?:&|&amp;|\\\\+u0026|%26)'; // the `&` of an entity may itself be escaped once
-  const semi = '(?:;|%3B)';
   const forms = new Set([ch, ch.toLowerCase(), ch.toUpperCase()].filter((f) => [...f].length === 1));
-  const alts = new Set<string>();
+  const raw = new Set<string>();
+  const percent = new Set<string>(); // after %
+  const backslash = new Set<string>(); // after one or more \ (JSON, JavaScript, escaped again)
+  const entity = new Set<string>(); // after & (or an escaped &)
   for (const f of forms) {
     const cp = f.codePointAt(0) ?? 0;
     const utf8 = [...Buffer.from(f, 'utf8')];
-    alts.add(reEscape(Buffer.from(utf8).toString('latin1'))); // as typed (UTF-8)
-    alts.add(utf8.map((b) => `%${hex(b, 2)}`).join('')); // URL-encoded (the `i` flag takes %c3 and %C3)
+    raw.add(reEscape(Buffer.from(utf8).toString('latin1'))); // as typed (UTF-8)
+    percent.add(utf8.map((b) => hex(b, 2)).join('%')); // the `i` flag takes %c3 and %C3
     if (cp >= 0x80 && cp <= 0xff) {
-      alts.add(reEscape(String.fromCharCode(cp))); // one byte in a Latin-1 / Windows-1252 page
-      alts.add(`%${hex(cp, 2)}`); // and in its forms
+      raw.add(reEscape(String.fromCharCode(cp))); // one byte in a Latin-1 / Windows-1252 page
+      percent.add(hex(cp, 2));
     }
-    alts.add(`${amp}#0*${cp}${semi}?`);
-    alts.add(`${amp}#x0*${hex(cp, 1)}${semi}?`);
-    for (const name of NAMED_ENTITIES[f] ?? []) alts.add(`${amp}${name}${semi}?`);
+    entity.add(`#0*${cp}`);
+    entity.add(`#x0*${hex(cp, 1)}`);
+    for (const name of NAMED_ENTITIES[f] ?? []) entity.add(name);
     if (cp <= 0xffff) {
-      alts.add(`\\\\+u${hex(cp, 4)}`); // JSON and JavaScript, escaped once or more
-      alts.add(`%u${hex(cp, 4)}`); // JavaScript escape()
+      backslash.add(`u${hex(cp, 4)}`);
+      percent.add(`u${hex(cp, 4)}`); // JavaScript escape()
     } else {
       const hi = 0xd800 + ((cp - 0x10000) >> 10);
       const lo = 0xdc00 + ((cp - 0x10000) & 0x3ff);
-      alts.add(`\\\\+u${hex(hi, 4)}\\\\+u${hex(lo, 4)}`);
+      backslash.add(`u${hex(hi, 4)}\\\\+u${hex(lo, 4)}`);
     }
-    if (cp < 0x100) alts.add(`\\\\+x${hex(cp, 2)}`);
-    if (cp < 0x80 && !/[A-Za-z0-9]/.test(f)) alts.add(`\\\\+${reEscape(f)}`); // \" \/ \\ \'
-    if (f === ' ') alts.add('\\+'); // form encoding
+    if (cp < 0x100) backslash.add(`x${hex(cp, 2)}`);
+    if (cp < 0x80 && !/[A-Za-z0-9]/.test(f)) backslash.add(reEscape(f)); // \" \/ \\ \'
+    if (f === ' ') raw.add('\\+'); // form encoding
   }
-  return `(?:${[...alts].join('|')})`;
+  const group = (xs: Set<string>) => (xs.size === 1 ? [...xs].join('') : `(?:${[...xs].join('|')})`);
+  // the `&` of an entity may itself be escaped once (`&amp;amp;`, `\u0026amp;`, `%26amp%3B`)
+  return `(?:${[...raw].join('|')}|%${group(percent)}|\\\\+${group(backslash)}|(?:&|&amp;|\\\\+u0026|%26)${group(entity)}(?:;|%3B)?)`;
 }
 
 /** The stable base64 characters of `bytes` preceded by `align` unknown bytes (0, 1 or 2). */
@@ -123,8 +130,24 @@ function wholeStringPattern(value: string): string {
   return `(?:${[...forms].map((f) => reEscape(bytesOf(f))).join('|')})`;
 }
 
+/**
+ * A one-character-class lookahead of what the secret's first character can start with (itself in
+ * any case, as UTF-8 or one byte; `%`, `&`, `\`, `+`): most positions of a page fail it at once,
+ * which makes scrubbing a trace several times faster than trying every alternative everywhere.
+ */
+function firstCharacterGuard(value: string): string {
+  const first = [...value][0] ?? '';
+  const starts = new Set(['%', '&', '\\', '+']);
+  for (const f of [first, first.toLowerCase(), first.toUpperCase()]) {
+    starts.add(Buffer.from(f, 'utf8').toString('latin1').charAt(0));
+    const cp = f.codePointAt(0) ?? 0;
+    if (cp >= 0x80 && cp <= 0xff) starts.add(String.fromCharCode(cp));
+  }
+  return `(?=[${[...starts].map((c) => `\\x${hex(c.charCodeAt(0), 2)}`).join('')}])`;
+}
+
 function compile(value: string): Compiled {
-  const body = value.length <= MAX_PER_CHARACTER ? [...value].map(characterPattern).join('') : wholeStringPattern(value);
+  const body = value.length <= MAX_PER_CHARACTER ? firstCharacterGuard(value) + [...value].map(characterPattern).join('') : wholeStringPattern(value);
   let pattern: RegExp;
   try {
     pattern = new RegExp(bounded(value, body), 'gi');
