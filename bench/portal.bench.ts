@@ -15,7 +15,7 @@ import { startMockPortal } from '../fixtures/portal/server.js';
 import { SITES, type PortalAccount } from '../fixtures/portal/site.js';
 import { listInvoices, signIn } from '../src/carrier-kit/index.js';
 import { launchChromium } from '../src/portal/browser.js';
-import { SecretScrubber } from '../src/portal/secrets.js';
+import { SecretScrubber } from '../src/secrets.js';
 import { downloadWithRetries } from '../src/portal/session.js';
 import { CLI, ROOT } from '../test/support/paths.js';
 

@@ -11,6 +11,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { statusCommand } from './commands/status.js';
 import { resolveGlobalOptions } from './config.js';
 import { describeError, EtlError, EXIT } from './errors.js';
+import { PROCESS_SECRETS } from './secrets.js';
 
 function parseSeconds(v: string): number {
   const n = Number(v);
@@ -103,11 +104,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof EtlError) {
-      process.stderr.write(`error: ${err.message}\n`);
+      process.stderr.write(`error: ${PROCESS_SECRETS.scrub(err.message)}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`error: ${describeError(err)}\n`);
-    if (process.env.ETL_DEBUG) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    process.stderr.write(`error: ${PROCESS_SECRETS.scrub(describeError(err))}\n`);
+    if (process.env.ETL_DEBUG) process.stderr.write(`${PROCESS_SECRETS.scrub((err as Error).stack ?? '')}\n`);
     return EXIT.system;
   }
 }
@@ -117,7 +118,7 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`error: ${describeError(err)}\n`);
+    process.stderr.write(`error: ${PROCESS_SECRETS.scrub(describeError(err))}\n`);
     process.exitCode = EXIT.system;
   },
 );

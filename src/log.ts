@@ -1,12 +1,14 @@
 /**
  * Two outputs: pino JSON lines to `<data dir>/logs/etl.log` for machines, short human lines on
- * stderr for people. Nothing here ever receives a secret: callers log file names, counts and
- * messages built from data, never credentials.
+ * stderr for people. Nothing here should ever receive a secret: callers log file names, counts
+ * and messages built from data, never credentials; as a last filter every line is scrubbed of the
+ * process's known secrets (the database password).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { describeFsError } from './errors.js';
+import { PROCESS_SECRETS } from './secrets.js';
 
 export interface Output {
   readonly log: Logger;
@@ -39,19 +41,23 @@ export function createOutput(dataDir: string, options: { json: boolean; verbose:
   if (problem !== null) line(`warning: ${problem}`);
   return {
     log,
-    say: (m) => {
+    say: (raw) => {
+      const m = PROCESS_SECRETS.scrub(raw);
       log.info(m);
       if (!options.json) line(m);
     },
-    warn: (m) => {
+    warn: (raw) => {
+      const m = PROCESS_SECRETS.scrub(raw);
       log.warn(m);
       line(`warning: ${m}`);
     },
-    error: (m) => {
+    error: (raw) => {
+      const m = PROCESS_SECRETS.scrub(raw);
       log.error(m);
       line(`error: ${m}`);
     },
-    debug: (m) => {
+    debug: (raw) => {
+      const m = PROCESS_SECRETS.scrub(raw);
       log.debug(m);
       if (options.verbose) line(m);
     },

@@ -13,7 +13,7 @@ import type { PortalCredentials } from '../carrier-kit/portal.js';
 import { describeError, EXIT, PortalError, UsageError } from '../errors.js';
 import { parseDate } from '../parsing/dates.js';
 import { launchChromium, type BrowserFactory } from '../portal/browser.js';
-import { SecretScrubber } from '../portal/secrets.js';
+import { SecretScrubber } from '../secrets.js';
 import { downloadWithRetries } from '../portal/session.js';
 import { ingestPaths, type FileResult } from '../pipeline/ingest.js';
 import { finishRun, startRun } from '../pipeline/runs.js';
@@ -76,8 +76,11 @@ function credentialsFor(a: AccountConfig, env: NodeJS.ProcessEnv, scrubber: Secr
     password,
     totp() {
       if (totp === undefined) throw new PortalError(`the portal asks for a one-time code but account ${a.carrier}/${a.account} has no totpSecretEnv`, false);
-      const code = totp.generate();
-      scrubber.add(code);
+      const now = Date.now();
+      const code = totp.generate({ timestamp: now });
+      // a code typed just before a step boundary is still shown (and accepted) in the next
+      // step, and the portal may accept the previous one: all three are secret for now
+      for (const step of [-1, 0, 1]) scrubber.add(totp.generate({ timestamp: now + step * totp.period * 1000 }));
       return code;
     },
   };

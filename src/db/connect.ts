@@ -7,6 +7,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { describeError, SystemError, UsageError } from '../errors.js';
+import { PROCESS_SECRETS, SecretScrubber } from '../secrets.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 
@@ -41,9 +42,90 @@ async function loadPg(): Promise<typeof import('pg').default> {
   return pg;
 }
 
-/** Removes the password from a database URL. */
+/** Query parameters whose value is secret: libpq's password and sslpassword, keys, tokens. */
+const SECRET_PARAM = /pass|pwd|secret|token|key|auth|cred/i;
+
+export interface PostgresUrl {
+  readonly user: string;
+  /** From the user:password part, else the `password` parameter (as pg reads it); '' if none. */
+  readonly password: string;
+  readonly host: string;
+  readonly port: string;
+  readonly database: string;
+  /** Printable: the password and every secret parameter replaced by `***`. */
+  readonly safeUrl: string;
+  /** Every secret value in the URL, decoded and as written, for scrubbing messages. */
+  readonly secrets: readonly string[];
+}
+
+const ENCODE_ADVICE = 'percent-encode special characters in the user name and password (@ as %40, / as %2F, ? as %3F, # as %23, % as %25)';
+
+/**
+ * Parses a postgres:// URL the way pg does (WHATWG URL, after the same clean-up of spaces and
+ * stray `%`), so what we redact is what pg connects with. `postgres://u:AT@S@host/db` is read
+ * by both as user u, password `AT@S` (the last `@` ends the password). A URL that does not parse,
+ * or whose password spilled into the path, query or fragment (an unencoded `/`, `?` or `#` in
+ * it), is refused with a UsageError that never repeats the URL.
+ */
+export function parsePostgresUrl(url: string): PostgresUrl {
+  const refuse = (why: string): never => {
+    throw new UsageError(`the database URL (--db or ETL_DATABASE_URL) ${why}; ${ENCODE_ADVICE}. It is not shown here because it may hold a password.`);
+  };
+  // pg-connection-string's own pre-processing, so both read the same URL
+  const normalized = / |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(url) ? encodeURI(url).replace(/%25(\d\d)/g, '%$1') : url;
+  let u: URL;
+  try {
+    u = new URL(normalized);
+  } catch {
+    try {
+      u = new URL(normalized.replace('@/', '@___DUMMY___/')); // a URL without host, as pg allows
+    } catch {
+      return refuse('is not a valid URL');
+    }
+  }
+  if (u.hash !== '' || normalized.includes('#')) refuse('has a # in it (pg would ignore everything after it)');
+  if (`${u.pathname}${u.search}`.includes('@')) refuse('has an @ after the host');
+  let user = '';
+  let password = '';
+  try {
+    user = decodeURIComponent(u.username);
+    password = decodeURIComponent(u.password);
+  } catch {
+    refuse('has a user name or password that is not valid percent-encoding');
+  }
+  const secrets = new Set<string>([password, u.password]);
+  const params = new URLSearchParams();
+  for (const [k, v] of u.searchParams) {
+    if (SECRET_PARAM.test(k)) {
+      secrets.add(v);
+      secrets.add(encodeURIComponent(v));
+      params.append(k, '***');
+    } else params.append(k, v);
+  }
+  const paramPassword = u.searchParams.get('password');
+  const host = u.hostname === '___dummy___' ? '' : u.hostname;
+  const query = params.size > 0 ? `?${params.toString()}` : ''; // `*` needs no encoding
+  const safeUrl = `${u.protocol}//${u.username !== '' || u.password !== '' ? `${u.username}${u.password !== '' ? ':***' : ''}@` : ''}${host}${u.port !== '' ? `:${u.port}` : ''}${u.pathname}${query}`;
+  return {
+    user: u.searchParams.get('user') ?? user,
+    password: paramPassword !== null && paramPassword !== '' ? paramPassword : password,
+    host: u.searchParams.get('host') ?? host.replace(/^\[(.+)\]$/, '$1'),
+    port: u.searchParams.get('port') ?? u.port,
+    database: decodeURI(u.pathname.slice(1)),
+    safeUrl,
+    secrets: [...secrets].filter((x) => x !== ''),
+  };
+}
+
+/**
+ * A database URL safe to print: `sqlite:` paths as they are, postgres:// URLs without their
+ * secrets. Anything else is not shown at all (it may hold a password in a form we do not read).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^(\w+:\/\/[^:/@]+):[^@]*@/, '$1:***@');
+  if (url.startsWith('sqlite:')) return url;
+  if (/^postgres(ql)?:\/\//.test(url)) return parsePostgresUrl(url).safeUrl;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+  return scheme === undefined ? '(not shown)' : `${scheme}:(rest not shown)`;
 }
 
 /** `sqlite:./data/etl.sqlite`, `sqlite:/abs/path.sqlite`, `sqlite::memory:` → file path. */
@@ -73,6 +155,7 @@ function readOnlyHint(file: string): string {
 /** Opens (and migrates) the database at `url`. Throws UsageError or SystemError. */
 export async function openDatabase(url: string, options: { migrate?: boolean } = {}): Promise<Db> {
   const safeUrl = redactUrl(url);
+  const scrubber = new SecretScrubber();
   let db: Kysely<Database>;
   let dialect: Dialect;
   let raw: SQLite.Database | null = null;
@@ -93,6 +176,10 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
     }
     dialect = 'sqlite';
   } else if (/^postgres(ql)?:\/\//.test(url)) {
+    for (const secret of parsePostgresUrl(url).secrets) {
+      scrubber.add(secret);
+      PROCESS_SECRETS.add(secret);
+    }
     const pg = await loadPg();
     const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
     // A client losing its server must not crash the process; the next query reports it (and
@@ -108,17 +195,17 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
       await sql`select 1`.execute(db);
     } catch (err) {
       await db.destroy().catch(() => undefined);
-      throw new SystemError(`cannot reach PostgreSQL at ${safeUrl}: ${redactUrl(describeError(err))}`, { cause: err });
+      throw new SystemError(`cannot reach PostgreSQL at ${safeUrl}: ${scrubber.scrub(describeError(err))}`, { cause: err });
     }
   } else {
-    throw new UsageError(`unsupported database URL "${safeUrl}": use sqlite:<file> or postgres://user@host:port/db`);
+    throw new UsageError(`unsupported database URL ${safeUrl}: use sqlite:<file> or postgres://user@host:port/db`);
   }
   const handle: Db = { db, dialect, sqlite: raw, safeUrl, url, close: () => db.destroy() };
   if (options.migrate !== false) {
     const { error } = await migrateToLatest(handle.db, dialect);
     if (error !== undefined) {
       await handle.close();
-      throw new SystemError(`migrating ${safeUrl} failed: ${describeError(error)}`, { cause: error });
+      throw new SystemError(`migrating ${safeUrl} failed: ${scrubber.scrub(describeError(error))}`, { cause: error });
     }
   }
   return handle;

@@ -11,7 +11,8 @@ import type { Browser, BrowserContext, Page } from 'playwright';
 import type { CarrierAdapter } from '../carrier-kit/contract.js';
 import type { DownloadContext, PortalCredentials, PortalDocument } from '../carrier-kit/portal.js';
 import { describeError, PortalError } from '../errors.js';
-import type { SecretScrubber } from './secrets.js';
+import type { SecretScrubber } from '../secrets.js';
+import { screenshotMasks, writeScrubbed, writeScrubbedTrace, type EvidenceOutcome } from './evidence.js';
 
 export interface DownloadedFile {
   readonly portalId: string;
@@ -167,26 +168,36 @@ async function saveEvidence(context: BrowserContext, page: Page, job: AccountJob
   const dir = path.join(job.evidenceDir, `${safeFileName(job.adapter.id)}-${safeFileName(job.account)}-attempt${attempt}`);
   fs.mkdirSync(dir, { recursive: true });
   const base = path.join(dir, safeFileName(step));
-  const saved: string[] = [];
-  try {
-    // password fields are masked in the picture
-    await page.screenshot({ path: `${base}.png`, fullPage: true, timeout: 5000, mask: [page.locator('input[type=password]')] });
-    saved.push(`${base}.png`);
-  } catch {
-    // the page may be gone
+  const outcomes: EvidenceOutcome[] = [];
+  // the trace first, so the evidence collection below (masks found from secrets) is not in it;
+  // the raw trace lives only until it is scrubbed into its final name
+  if (tracing) {
+    const raw = path.join(dir, `.unscrubbed-${process.pid}-${safeFileName(step)}.zip`);
+    try {
+      await context.tracing.stop({ path: raw });
+      outcomes.push(writeScrubbedTrace(raw, `${base}.trace.zip`, job.scrubber));
+    } catch {
+      fs.rmSync(raw, { force: true }); // the page may be gone
+    }
   }
   try {
-    fs.writeFileSync(`${base}.html`, job.scrubber.scrub(await page.content()));
-    saved.push(`${base}.html`);
+    // password fields, and whatever shows a secret (the signed-in user's name), are masked
+    await page.screenshot({ path: `${base}.png`, fullPage: true, timeout: 5000, mask: await screenshotMasks(page, job.scrubber) });
+    outcomes.push({ file: `${base}.png`, kept: true });
   } catch {
     // idem
   }
-  if (tracing) {
-    try {
-      await context.tracing.stop({ path: `${base}.trace.zip` });
-      saved.push(`${base}.trace.zip`);
-    } catch {
-      // idem
+  try {
+    outcomes.push(writeScrubbed(`${base}.html`, Buffer.from(await page.content(), 'utf8'), job.scrubber));
+  } catch {
+    // idem
+  }
+  const saved: string[] = [];
+  for (const o of outcomes) {
+    if (o.kept) saved.push(o.file);
+    else {
+      saved.push(`${path.basename(o.file)} withheld: ${o.why}`);
+      job.log(`evidence ${o.file} withheld: ${o.why}`);
     }
   }
   return saved;

@@ -19,8 +19,18 @@ export function envPrefix(carrier: string): string {
   return `ETL_${carrier.toUpperCase().replace(/-/g, '_')}`;
 }
 
-export async function startPortalSetup(dir: string, carriers: readonly string[], settings: Record<string, unknown> = {}): Promise<PortalSetup> {
-  const accounts = demoAccounts(ROOT, carriers);
+/** `credentials` replaces the demo accounts' username or password (e.g. with hostile characters). */
+export async function startPortalSetup(
+  dir: string,
+  carriers: readonly string[],
+  settings: Record<string, unknown> = {},
+  credentials: { readonly username?: (carrier: string) => string; readonly password?: (carrier: string) => string } = {},
+): Promise<PortalSetup> {
+  const accounts = demoAccounts(ROOT, carriers).map((a) => ({
+    ...a,
+    username: credentials.username?.(a.carrier) ?? a.username,
+    password: credentials.password?.(a.carrier) ?? a.password,
+  }));
   const portal = await startMockPortal(accounts);
   const env: Record<string, string> = {};
   const lines = [
@@ -47,6 +57,6 @@ export async function startPortalSetup(dir: string, carriers: readonly string[],
   }
   const configFile = path.join(dir, 'etl.config.yaml');
   fs.writeFileSync(configFile, `${lines.join('\n')}\n`);
-  const secrets = accounts.flatMap((a) => [a.password, a.totpSecret ?? '']).filter((s) => s !== '');
+  const secrets = accounts.flatMap((a) => [a.username, a.password, a.totpSecret ?? '']).filter((s) => s !== '');
   return { portal, accounts, configFile, env, secrets };
 }
