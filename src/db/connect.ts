@@ -31,8 +31,10 @@ export interface Db {
 /** pg is loaded only for PostgreSQL URLs (it adds ~15 MB to every process that loads it). */
 async function loadPg(): Promise<typeof import('pg').default> {
   const pg = (await import('pg')).default;
-  // pg returns BIGINT as text by default; our bigints are ids and minor-unit sums, well inside
-  // 2^53, so numbers are exact. DATE stays text so no time zone can shift it.
+  // pg returns BIGINT as text by default; our bigints are ids and minor-unit amounts and totals,
+  // all within 2^53 (the loader guarantees it, see MAX_SAFE_MINOR), so numbers are exact, and
+  // one beyond is refused, never rounded. NUMERIC (SUM(bigint), view decimals) deliberately
+  // stays text: exact. DATE stays text so no time zone can shift it.
   pg.types.setTypeParser(20, (v) => {
     const n = Number(v);
     if (!Number.isSafeInteger(n)) throw new SystemError(`integer ${v} from PostgreSQL exceeds 2^53`);

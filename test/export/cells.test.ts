@@ -1,11 +1,11 @@
 /**
  * Exports never hand a spreadsheet a formula: OWASP's list of leading characters, and their
  * Unicode look-alikes, also behind invisible characters. Pure: the cell rules and both writers'
- * rendering of a cell.
+ * rendering of a cell. And exported decimals are exact or refused.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { toCells, neutralizeFormula } from '../../src/export/cells.js';
+import { decimalText, neutralizeFormula, toCells } from '../../src/export/cells.js';
 import { csvLine } from '../../src/export/csv.js';
 import { xlsxCell } from '../../src/export/xlsx.js';
 
@@ -45,5 +45,23 @@ describe('exports neutralize formulas', () => {
     const cells = toCells('shipment_costs', [{ name: 'service', kind: 'text' }, { name: 'total', kind: 'money' }], { service: description, total: '-14.58', currency: 'EUR' });
     assert.equal(csvLine(cells), `"'${description.replaceAll('"', '""')}",-14.58\r\n`, 'a credit stays a number');
     assert.deepEqual(xlsxCell(cells[0] ?? null), { t: 's', v: `'${description}` });
+  });
+});
+
+describe('exported decimals are exact', () => {
+  test('money is exact: decimal text near 2^53 minor units is written digit for digit', () => {
+    assert.equal(decimalText('90071992547409.90', 2, 'v.amount'), '90071992547409.90');
+    assert.equal(decimalText('-90071992547409.91', 2, 'v.amount'), '-90071992547409.91');
+    assert.equal(decimalText('92233720368547758.07', 2, 'v.amount'), '92233720368547758.07', 'a 64-bit sum as PostgreSQL numeric');
+  });
+
+  test('money is exact: a float decimal is written only where doubles are closer than its last digit, else refused', () => {
+    assert.equal(decimalText(12345678901.23, 2, 'v.amount'), '12345678901.23');
+    assert.equal(decimalText(-45035996273704.95, 2, 'v.amount'), '-45035996273704.95');
+    // 90071992547409.90 as a double is 90071992547409.90625, which toFixed(2) prints as ...409.91
+    assert.equal((90071992547409.9).toFixed(2), '90071992547409.91', 'the rounding this guards against');
+    assert.throws(() => decimalText(90071992547409.9, 2, 'v.amount'), /v\.amount: 90071992547409\.9 is not a decimal this export can write exactly/);
+    assert.throws(() => decimalText(5e12, 3, 'v.amount'), /not a decimal this export can write exactly/);
+    assert.equal(decimalText(4e12, 3, 'v.amount'), '4000000000000.000');
   });
 });

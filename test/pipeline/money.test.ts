@@ -21,7 +21,6 @@ import { rewriteCsv } from '../support/rewrite.js';
 const NET = 52; // 0-based index of UPS column 53 Net Amount
 const TOTAL = 10; // column 11 Invoice Amount
 const INVOICE = 5; // column 6 Invoice Number
-const ACCOUNT = 2; // column 3 Account Number
 /** 2^53 - 1 cents: the largest amount that passes the per-amount check. */
 const MAX = '90071992547409.91';
 
@@ -289,31 +288,34 @@ for (const dialect of DIALECTS) {
     const tmp = tempDir();
     after(() => tmp.cleanup());
 
-      test('money is exact: a view sum near 2^53 is exported digit for digit, and the report refuses to show it rounded', async () => {
-        // two invoices of one account and month, each with a 45035996273704.95 weekly service
-        // charge: spend_by_month sums them to 90071992547409.90, which a float turns into ...409.9062
-        const halves: string[] = [];
-        for (const prefix of ['11', '12']) {
-          const file = path.join(tmp.dir, `ups-half-${prefix}.csv`);
-          rewriteCsv(path.join(UPS_FIXTURES, 'en-invoice-level-only.csv'), file, ',', (f, i) => {
-            f[INVOICE] = `${prefix}${(f[INVOICE] ?? '').slice(2)}`;
-            f[ACCOUNT] = '0000M0NEY1'; // an account of its own: other tests' invoices stay out of its sums
-            if (i === 0) f[NET] = '45035996273704.95';
-            f[TOTAL] = '';
-          });
-          halves.push(file);
-        }
-        const results = await ingest(v.db, v.tdb.dataDir, halves);
-        assert.deepEqual(results.map((r) => r.status), ['loaded', 'loaded'], results.map((r) => r.message).join('; '));
-        const out = path.join(tmp.dir, `spend-${dialect}.csv`);
-        await exportView(v.db, ANALYST_VIEWS.spend_by_month, 'csv', out);
-        const lines = fs.readFileSync(out, 'utf8').replace(/^\uFEFF/, '').split('\r\n');
-        const header = (lines[0] ?? '').split(',');
-        const big = lines.map((l) => l.split(',')).filter((f) => f[header.indexOf('amount_minor')] === '9007199254740990');
-        assert.equal(big.length, 1, 'one spend_by_month row holds both charges');
-        assert.equal(big[0]?.[header.indexOf('amount')], '90071992547409.90');
-        // the page re-adds amounts in JavaScript numbers: past 2^53 in all it is refused, not rounded
-        await assert.rejects(collectReportData(v.db, { generatedAt: new Date(), chartLibrary: { name: 'x', version: '0' } }), /report: .*±9007199254740991/);
-      });
+    test('money is exact: a view sum near 2^53 is exported digit for digit, and the report refuses to show it rounded', async () => {
+      // two invoices of one account and month, each with a 45035996273704.95 weekly service
+      // charge: spend_by_month sums them to 90071992547409.90, which a float turns into ...409.9062
+      const half = (prefix: string): string => {
+        const file = path.join(tmp.dir, `ups-half-${prefix}.csv`);
+        rewriteCsv(path.join(UPS_FIXTURES, 'en-invoice-level-only.csv'), file, ',', (f, i) => {
+          f[INVOICE] = `${prefix}${(f[INVOICE] ?? '').slice(2)}`;
+          if (i === 0) f[NET] = '45035996273704.95';
+          f[TOTAL] = '';
+        });
+        return file;
+      };
+      const results = await ingest(v.db, v.tdb.dataDir, [half('11'), half('12')]);
+      assert.deepEqual(results.map((r) => r.status), ['loaded', 'loaded'], results.map((r) => r.message).join('; '));
+      const out = path.join(tmp.dir, `spend-${dialect}.csv`);
+      await exportView(v.db, ANALYST_VIEWS.spend_by_month, 'csv', out);
+      const lines = fs.readFileSync(out, 'utf8').replace(/^\uFEFF/, '').split('\r\n');
+      const header = (lines[0] ?? '').split(',');
+      const big = lines.map((l) => l.split(',')).filter((f) => f[header.indexOf('amount_minor')] === '9007199254740990');
+      assert.equal(big.length, 1, 'one spend_by_month row holds both charges');
+      assert.equal(big[0]?.[header.indexOf('amount')], '90071992547409.90');
+      // the page re-adds amounts in JavaScript numbers: past 2^53 in all it is refused, not rounded
+      await assert.rejects(collectReportData(v.db, { generatedAt: new Date(), chartLibrary: { name: 'x', version: '0' } }), /report: .*±9007199254740991/);
+      // a third such charge: the month's sum passes 2^53 and the export stops rather than write it rounded
+      assert.equal((await ingest(v.db, v.tdb.dataDir, [half('13')]))[0]?.status, 'loaded');
+      const beyond = path.join(tmp.dir, `spend-beyond-${dialect}.csv`);
+      await assert.rejects(exportView(v.db, ANALYST_VIEWS.spend_by_month, 'csv', beyond), /amount_minor: expected an integer|exceeds 2\^53/);
+      assert.equal(fs.existsSync(beyond), false, 'no file written');
+    });
   });
 }
