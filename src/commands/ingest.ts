@@ -4,10 +4,10 @@ import path from 'node:path';
 import { CARRIERS, findCarrier } from '../../carriers/index.js';
 import type { CarrierAdapter } from '../carrier-kit/contract.js';
 import type { RunLock } from '../db/lock.js';
-import { describeFsError, EXIT, UsageError } from '../errors.js';
+import { describeFsError, EtlError, EXIT, UsageError } from '../errors.js';
 import { createProgress } from '../log.js';
 import { CONVERTIBLE } from '../pipeline/convert.js';
-import { ingestPaths, recordUnreadable, type FileResult } from '../pipeline/ingest.js';
+import { ingestPaths, recordUnreadable, unusableDatabase, type FileResult } from '../pipeline/ingest.js';
 import { kindOf } from '../pipeline/land.js';
 import { finishRun, startRun } from '../pipeline/runs.js';
 import { printJson, type CommandContext } from './context.js';
@@ -127,7 +127,8 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
     }
   } catch (err) {
     failure = err;
-    throw err;
+    // the database lost between files (a look-up, a quarantine record) says so, like during a load
+    throw (err instanceof EtlError ? null : unusableDatabase(db, err, 'between files', 'the files not reported above were not loaded')) ?? err;
   } finally {
     await finishRun(db, runId, results, failure);
   }

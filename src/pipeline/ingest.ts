@@ -473,16 +473,26 @@ async function inTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Data
  * database only refused this file's data (then the file is quarantined and the run goes on).
  */
 export function dbFailure(db: Db, file: string, err: unknown): EtlError | null {
+  if (classifyDbError(err) === 'rejected_data') return null;
+  return (
+    unusableDatabase(db, err, `while loading ${file}`, `${file} was rolled back and the files after it were not loaded`) ??
+    new LoadError(`loading ${file} into ${db.safeUrl} failed and was rolled back: ${describeError(err)}`, { cause: err })
+  );
+}
+
+/**
+ * A SystemError naming the cause and the database when `err` means the database is unusable
+ * (connection lost, disk full); null otherwise. `during` and `outcome` complete the sentence.
+ */
+export function unusableDatabase(db: Pick<Db, 'safeUrl'>, err: unknown, during: string, outcome: string): SystemError | null {
   const kind = classifyDbError(err);
-  if (kind === 'rejected_data') return null;
-  const where = db.safeUrl;
   if (kind === 'connection_lost') {
-    return new SystemError(`lost the connection to ${where} while loading ${file} (${dbMessage(err)}); ${file} was rolled back and the files after it were not loaded; run the command again once the database is reachable`, { cause: err });
+    return new SystemError(`lost the connection to ${db.safeUrl} ${during} (${dbMessage(err)}); ${outcome}; run the command again once the database is reachable`, { cause: err });
   }
   if (kind === 'disk_full') {
-    return new SystemError(`disk full: the database ${where} has no space left while loading ${file} (${dbMessage(err)}); ${file} was rolled back; free space where the database lives and run the command again`, { cause: err });
+    return new SystemError(`disk full: the database ${db.safeUrl} has no space left ${during} (${dbMessage(err)}); ${outcome}; free space where the database lives and run the command again`, { cause: err });
   }
-  return new LoadError(`loading ${file} into ${where} failed and was rolled back: ${describeError(err)}`, { cause: err });
+  return null;
 }
 
 function result(file: string, carrier: string, detected: boolean, status: FileResult['status'], message: string | null, sourceFileId: number | null): FileResult {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createDecoder, detach, looksBinary, Utf8Check } from '../../src/parsing/text.js';
+import { createDecoder, detach, endsMidUtf8Character, hasUnsafeText, looksBinary, printable, scrubText, Utf8Check } from '../../src/parsing/text.js';
 
 function check(buf: Buffer, cuts: number[]): boolean {
   const c = new Utf8Check();
@@ -46,5 +46,37 @@ describe('decoding', () => {
     const big = 'x'.repeat(100_000);
     assert.equal(detach(big.slice(10, 40)), big.slice(10, 40));
     assert.equal(detach('short'), 'short');
+  });
+});
+
+describe('text fields hold no control characters (same text on SQLite and PostgreSQL)', () => {
+  test('NUL, ESC, DEL and C1 controls are removed and named; tab, line breaks and real text stay', () => {
+    assert.deepEqual(scrubText('Fuel\u0000Surcharge'), { text: 'FuelSurcharge', found: ['U+0000'] });
+    assert.deepEqual(scrubText('\u001b[1mZone\u007f 5\u0085'), { text: '[1mZone 5', found: ['U+001B', 'U+007F', 'U+0085'] });
+    assert.equal(hasUnsafeText('Zustellung\tam Samstag\r\nStraße 😀 €'), false);
+  });
+
+  test('a lone UTF-16 surrogate becomes U+FFFD; a proper pair (an emoji) is kept', () => {
+    assert.deepEqual(scrubText('a\ud83db'), { text: 'a\ufffdb', found: ['U+D83D'] });
+    assert.deepEqual(scrubText('x\ude00'), { text: 'x\ufffd', found: ['U+DE00'] });
+    assert.equal(hasUnsafeText('\ud83d\ude00'), false);
+  });
+
+  test('printable shows them as escapes for messages and logs', () => {
+    assert.equal(printable('a\u0000b\u001bc'), 'a\\u0000b\\u001bc');
+    assert.equal(printable('plain'), 'plain');
+  });
+});
+
+describe('endsMidUtf8Character', () => {
+  test('a UTF-8 text cut inside a character, in any chunking', () => {
+    const cut = Buffer.from('Straße', 'utf8').subarray(0, 5); // 'Stra' + first byte of ß
+    assert.equal(endsMidUtf8Character([cut]), true);
+    assert.equal(endsMidUtf8Character([cut.subarray(0, 2), cut.subarray(2)]), true);
+  });
+
+  test('complete UTF-8 and Latin-1 text are not cut off', () => {
+    assert.equal(endsMidUtf8Character([Buffer.from('Straße', 'utf8')]), false);
+    assert.equal(endsMidUtf8Character([Buffer.from('Straße ä', 'latin1')]), false);
   });
 });

@@ -45,17 +45,26 @@ function startCli(args: readonly string[]): { done: Promise<{ code: number | nul
   return { done, running: () => child.exitCode === null && child.signalCode === null };
 }
 
-/** Waits until a session of `db` is inside a transaction that has written something. */
-async function waitForLoadTransaction(db: string, running: () => boolean): Promise<void> {
+/**
+ * Waits until a load transaction is writing charges: another session holds a row-exclusive lock
+ * on `charges` (held until commit). Asked on the test database itself, where the table oid means
+ * something; a poll on any written xid also caught the run's own short `etl_runs` insert.
+ */
+async function waitForLoadTransaction(url: string, running: () => boolean): Promise<void> {
   const deadline = Date.now() + 120_000;
-  await admin(async (c) => {
+  const c = new pg.Client({ connectionString: url });
+  c.on('error', () => undefined);
+  await c.connect();
+  try {
     for (;;) {
-      const r = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND backend_xid IS NOT NULL`, [db]);
+      const r = await c.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'charges'::regclass AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()`);
       if ((r.rows[0] as { n: number }).n > 0) return;
-      if (!running() || Date.now() > deadline) assert.fail('the ingest never got to writing inside its transaction');
+      if (!running() || Date.now() > deadline) assert.fail('the ingest never got to writing charges');
       await new Promise((res) => setTimeout(res, 20));
     }
-  });
+  } finally {
+    await c.end();
+  }
 }
 
 async function state(url: string): Promise<{ run: string | undefined; files: string[]; invoices: number; charges: number }> {
@@ -94,7 +103,7 @@ describe('PostgreSQL connection loss during etl ingest', { skip: SKIP_POSTGRES }
   test('the load connection killed mid-file: exit 3, a clear message without a stack trace, the run marked failed, nothing half-loaded', async () => {
     const d = await freshDatabase();
     const cli = startCli(['--data-dir', d.dataDir, '--db', d.url, 'ingest', '--carrier', 'ups', big, SMALL]);
-    await waitForLoadTransaction(dbName(d.url), cli.running);
+    await waitForLoadTransaction(d.url, cli.running);
     await admin((c) => c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName(d.url)]));
     const r = await cli.done;
     assert.equal(r.code, 3, r.stderr);
@@ -114,7 +123,7 @@ describe('PostgreSQL connection loss during etl ingest', { skip: SKIP_POSTGRES }
   test('the run lock connection killed mid-run: stops before the next file with exit 3 and the run marked failed; no file half-loaded', async () => {
     const d = await freshDatabase();
     const cli = startCli(['--data-dir', d.dataDir, '--db', d.url, 'ingest', '--carrier', 'ups', big, SMALL]);
-    await waitForLoadTransaction(dbName(d.url), cli.running);
+    await waitForLoadTransaction(d.url, cli.running);
     const killed = await admin((c) =>
       c.query(
         `SELECT pg_terminate_backend(l.pid) AS ok FROM pg_locks l JOIN pg_database b ON b.oid = l.database WHERE l.locktype = 'advisory' AND b.datname = $1`,

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { writeLargeUpsFile } from '../../fixtures/generate/ups.js';
 import { openDatabase } from '../../src/db/connect.js';
@@ -74,25 +75,27 @@ describe('a full disk says "disk full" and where', { skip: ROOT_ONLY }, () => {
   });
 
   test('PostgreSQL tablespace on a full disk: names the database and the server\'s words (53100)', { skip: SKIP_POSTGRES }, async () => {
-    const space = tmpfs('pg-full', '3m');
+    // the catalogs stay where they are; only the charges table lives on a 1 MB disk
+    const space = tmpfs('pg-full', '1m');
     const pgUid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     fs.chownSync(space, pgUid, pgUid);
     const name = `etl_full_${process.pid}`;
     await admin(`CREATE TABLESPACE ${name} LOCATION '${space}'`);
+    const d = await createTestDatabase('postgres');
     try {
-      await admin(`CREATE DATABASE ${name} TABLESPACE ${name}`);
+      const db = await d.open();
       try {
-        const url = new URL(ADMIN_URL);
-        url.pathname = `/${name}`;
-        const more = path.join(tmp.dir, 'ups-bigger.csv');
-        await writeLargeUpsFile(more, { chargeRows: 20_000, seed: 6 });
-        const r = await runCli(['--data-dir', path.join(tmp.dir, 'pg-data'), '--db', url.toString(), 'ingest', '--carrier', 'ups', more]);
-        assert.equal(r.code, 3, r.stderr);
-        assert.match(r.stderr, /disk full: the database postgres:\/\/\S+\/etl_full_\d+ has no space left while loading ups-bigger\.csv \(could not extend file .*No space left on device \(53100\)\)/);
+        await sql`ALTER TABLE charges SET TABLESPACE ${sql.raw(name)}`.execute(db.db);
       } finally {
-        await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await db.close();
       }
+      const more = path.join(tmp.dir, 'ups-bigger.csv');
+      await writeLargeUpsFile(more, { chargeRows: 20_000, seed: 6 });
+      const r = await runCli(['--data-dir', d.dataDir, '--db', d.url, 'ingest', '--carrier', 'ups', more]);
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, /disk full: the database postgres:\/\/\S+ has no space left while loading ups-bigger\.csv \(could not extend file .*No space left on device \(53100\)\)/);
     } finally {
+      await d.drop();
       await admin(`DROP TABLESPACE ${name}`);
     }
   });

@@ -34,6 +34,7 @@ export async function createTestDatabase(dialect: 'sqlite' | 'postgres'): Promis
   }
   const name = `etl_test_${process.pid}_${Date.now()}_${counter++}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
+  admin.on('error', () => undefined); // a dropped admin connection fails its query, not the process
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
@@ -47,6 +48,7 @@ export async function createTestDatabase(dialect: 'sqlite' | 'postgres'): Promis
     open: () => openDatabase(url),
     drop: async () => {
       const c = new pg.Client({ connectionString: ADMIN_URL });
+      c.on('error', () => undefined);
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
