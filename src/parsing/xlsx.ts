@@ -154,7 +154,7 @@ function checkZipBudget(buf: Buffer, maxBytes: number): void {
           const name = buf.toString('latin1', at + 46, at + 46 + nameLen);
           throw new WorkbookLimitError(['unzipped'], `${name} inside the workbook unzips to more than the ${n(size)} bytes its zip directory declares (a zip bomb)`);
         }
-        return; // corrupt data: SheetJS reports it
+        // corrupt data: SheetJS reports it; the other entries are still checked
       }
     }
     at += 46 + nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
