@@ -19,7 +19,7 @@ const NAMED_ENTITIES: Readonly<Record<string, readonly string[]>> = (() => {
     '%': ['percnt'], '(': ['lpar'], ')': ['rpar'], '*': ['ast', 'midast'], '+': ['plus'], ',': ['comma'], '.': ['period'],
     '/': ['sol'], ':': ['colon'], ';': ['semi'], '=': ['equals'], '?': ['quest'], '@': ['commat'], '[': ['lsqb', 'lbrack'],
     '\\': ['bsol'], ']': ['rsqb', 'rbrack'], '^': ['Hat'], _: ['lowbar', 'UnderBar'], '`': ['grave', 'DiacriticalGrave'],
-    '{': ['lcub', 'lbrace'], '|': ['verbar', 'vert', 'VerticalLine'], '}': ['rcub', 'rbrace'], ' ': [], '-': ['hyphen', 'dash'],
+    '{': ['lcub', 'lbrace'], '|': ['verbar', 'vert', 'VerticalLine'], '}': ['rcub', 'rbrace'],
   };
   // U+00A0..U+00FF in order: the HTML 4 Latin-1 names every browser and server library knows
   const latin1 = ('nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro ' +
@@ -47,7 +47,7 @@ const bytesOf = (s: string): string => Buffer.from(s, 'utf8').toString('latin1')
 /**
  * Every form one character may take in a page, a URL, JSON or a trace, as a regex over bytes.
  * Grouped by first character (raw, `%`, `\`, `&`) so the pattern of a long secret stays small
- * enough for V8 to compile it natively: a trace of 1 MB is scrubbed in a fraction of a second.
+ * enough for V8 to compile it natively (a 750 KB trace entry, six secrets: 0.6 s; 1.8 s ungrouped).
  */
 function characterPattern(ch: string): string {
   const forms = new Set([ch, ch.toLowerCase(), ch.toUpperCase()].filter((f) => [...f].length === 1));
@@ -265,7 +265,8 @@ export class SecretScrubber {
     for (const c of this.compiled) {
       s = s.replace(c.pattern, MASK);
       // masked with base64 zero bits, so the base64 stays decodable and the viewer still loads it
-      if (c.base64 !== null) s = s.replace(c.base64, (m) => 'A'.repeat(m.replace(/%2[bf]|\\+/gi, '+').length));
+      // (one A per base64 character: `%2F` and `\/` are one character each)
+      if (c.base64 !== null) s = s.replace(c.base64, (m) => 'A'.repeat(m.replace(/%2[bf]/gi, '+').replace(/\\/g, '').length));
     }
     return Buffer.from(s, 'latin1');
   }

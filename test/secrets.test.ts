@@ -84,6 +84,14 @@ describe('the scrubber masks every encoding of a secret', () => {
     assert.notEqual(masked, cookie);
     assert.match(masked, /^[A-Za-z0-9_-]+$/);
     assert.match(Buffer.from(masked, 'base64url').toString('latin1'), /^\{"sub":".*","exp":1\}$/s);
+    // base64 inside JSON whose writer escapes slashes (PHP): as many characters as before
+    for (const pad of ['', '?', '??']) {
+      const b64 = Buffer.from(`${pad}${USER}>>>???`).toString('base64');
+      const escaped = b64.replace(/\//g, '\\/');
+      const out = s.scrub(escaped);
+      assert.notEqual(out, escaped);
+      assert.equal(out.replace(/\\/g, '').length, b64.length);
+    }
   });
 
   test('a one-time code is masked where it stands alone, not inside a timestamp or a longer number', () => {
