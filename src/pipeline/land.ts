@@ -29,10 +29,10 @@ function safeName(name: string): string {
 
 /**
  * Lands `filePath` as `<dataDir>/landing/<sha256[0..2]>/<sha256[0..16]>-<name>` (content-addressed:
- * the carrier may only be known after detection). Throws SystemError on I/O failure.
+ * the carrier may only be known after detection). `originalName` is the name the file arrived
+ * with, when `filePath` is its landed copy (`etl retry`). Throws SystemError on I/O failure.
  */
-export async function landFile(filePath: string, dataDir: string): Promise<LandedFile> {
-  const originalName = path.basename(filePath);
+export async function landFile(filePath: string, dataDir: string, originalName = path.basename(filePath)): Promise<LandedFile> {
   const root = path.join(dataDir, 'landing');
   const tmp = path.join(root, `.incoming-${process.pid}-${Date.now()}-${safeName(originalName)}`);
   const hash = createHash('sha256');
