@@ -4,7 +4,7 @@
  * it names the environment variables that hold them.
  */
 import fs from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
 import { isMappableCode, unknownCodeMessage } from './model/charge-codes.js';
@@ -118,8 +118,13 @@ function parseConfig<S extends z.ZodType>(text: string, file: string, schema: S)
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
   const path = (first?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p));
-  // the nearest node that exists gives the line
+  // the nearest node that exists gives the line; a bad map key (an unknown carrier) its own line
   let line: number | undefined;
+  const parent = doc.getIn(path.slice(0, -1), true);
+  if (path.length > 0 && isMap(parent)) {
+    const key = parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1])?.key;
+    if (isScalar(key) && key.range) line = lineCounter.linePos(key.range[0]).line;
+  }
   for (let n = path.length; n >= 0 && line === undefined; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
     if (node?.range) line = lineCounter.linePos(node.range[0]).line;

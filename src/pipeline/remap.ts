@@ -5,7 +5,6 @@
  * (source_file_id, source_row), shipment and invoice totals stay as they are (no stored total
  * depends on the code; the views group by it live). One transaction per invoice; idempotent.
  */
-import { sql } from 'kysely';
 import type { CarrierAdapter } from '../carrier-kit/contract.js';
 import type { Db } from '../db/connect.js';
 import type { ChargeCode } from '../model/charge-codes.js';
@@ -129,12 +128,4 @@ export async function remapCharges(
       .execute();
   }
   return { invoices: touched.size, lines: changes.reduce((s, c) => s + c.lines, 0), changes };
-}
-
-/** Charge lines per code, for a before/after check (`sql` keeps it one round trip). */
-export async function codeCounts(db: Db, carrier?: string): Promise<Map<string, number>> {
-  let q = db.db.selectFrom('charges as c').innerJoin('invoices as i', 'i.id', 'c.invoice_id').select(['c.charge_code', sql<number>`count(*)`.as('n')]).groupBy('c.charge_code');
-  if (carrier !== undefined) q = q.where('i.carrier', '=', carrier);
-  const rows = await q.execute();
-  return new Map(rows.map((r) => [r.charge_code, Number(r.n)]));
 }

@@ -82,8 +82,16 @@ export function labelSimilarity(description: string, label: string): number {
   const b = tokens(label);
   let words = 0;
   if (a.length > 0 && b.length > 0) {
+    // each label word counts by its best match: 1 when equal, its similarity when misspelt
     let matched = 0;
-    for (const t of b) if (a.some((u) => u === t || (Math.min(u.length, t.length) >= 5 && editSimilarity(u, t) >= 0.8))) matched++;
+    for (const t of b) {
+      let bestWord = 0;
+      for (const u of a) {
+        const sim = u === t ? 1 : Math.min(u.length, t.length) >= 5 ? editSimilarity(u, t) : 0;
+        if (sim >= 0.8 && sim > bestWord) bestWord = sim;
+      }
+      matched += bestWord;
+    }
     words = (2 * matched) / (a.length + b.length);
   }
   return Math.max(whole, prefix, words);
