@@ -57,12 +57,35 @@ function describe(value: unknown, seen: Set<unknown>, depth: number): string {
 
 const adapterHashes = new WeakMap<CarrierAdapter, string>();
 
+/**
+ * The compiled files of the carrier's folder (dist/carriers/<id>/, beside dist/src/), sorted by
+ * name: they catch a change in a helper the adapter's functions call. Empty when not found
+ * (another layout of the install); the adapter's own description still counts.
+ */
+function carrierFolderText(id: string): string {
+  try {
+    const dir = new URL(`../../carriers/${encodeURIComponent(id)}/`, import.meta.url);
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.js'))
+      .sort()
+      .map((f) => `${f}\n${fs.readFileSync(new URL(f, dir), 'utf8')}`)
+      .join('\n');
+  } catch {
+    return '';
+  }
+}
+
 /** `id@<12 hex>`: the adapter's version as far as reading files goes. */
 export function adapterVersion(adapter: CarrierAdapter): string {
   let h = adapterHashes.get(adapter);
   if (h === undefined) {
     // the portal download does not decide how a file is read
-    h = createHash('sha256').update(describe({ ...adapter, download: undefined }, new Set(), 0)).digest('hex').slice(0, 12);
+    h = createHash('sha256')
+      .update(describe({ ...adapter, download: undefined }, new Set(), 0))
+      .update(carrierFolderText(adapter.id))
+      .digest('hex')
+      .slice(0, 12);
     adapterHashes.set(adapter, h);
   }
   return `${adapter.id}@${h}`;

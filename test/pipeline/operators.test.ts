@@ -9,7 +9,8 @@ import { describe, test } from 'node:test';
 import type { ChargeMap } from '../../src/carrier-kit/contract.js';
 import { UsageError } from '../../src/errors.js';
 import { createChargeClassifier } from '../../src/pipeline/clean.js';
-import { fateChanges, type Fate } from '../../src/pipeline/fate.js';
+import { adapterVersion, fateChanges, type Fate } from '../../src/pipeline/fate.js';
+import { findCarrier } from '../../carriers/index.js';
 import { chargesMapCommand, mergeOverrides, overridesFingerprint, overridesFromConfig, shellQuote, type ChargeOverride } from '../../src/pipeline/overrides.js';
 import { recode } from '../../src/pipeline/remap.js';
 import { editDistance, labelSimilarity, normalizeLabel, suggestChargeCode, type CarrierCharges } from '../../src/pipeline/suggest.js';
@@ -153,6 +154,17 @@ describe('what decides a quarantined file\'s fate', () => {
     assert.deepEqual(fateChanges(base, { ...base, engine: '0.2.0', adapters: 'dhl@ccc ups@bbb' }), ['the ETL version changed (0.1.0 → 0.2.0)']);
     assert.deepEqual(fateChanges(base, { ...base, adapters: 'dhl@ccc ups@bbb' }), ['the carrier adapter changed']);
     assert.deepEqual(fateChanges(base, { ...base, overrides: overridesFingerprint([override('label', 'X', 'other')]) }), ['the charge-map overrides changed']);
+  });
+  test('the adapter version follows what reads the file: its charge map, locale and code, not the object', () => {
+    const ups = findCarrier('ups');
+    assert.ok(ups !== undefined);
+    const v = adapterVersion(ups);
+    assert.match(v, /^ups@[0-9a-f]{12}$/);
+    assert.equal(adapterVersion({ ...ups }), v);
+    assert.notEqual(adapterVersion({ ...ups, charges: { ...ups.charges, labels: [...ups.charges.labels, ['Neuer Zuschlag', 'other']] } }), v);
+    assert.notEqual(adapterVersion({ ...ups, locale: { ...ups.locale, defaultCurrency: 'CHF' } }), v);
+    assert.notEqual(adapterVersion({ ...ups, detect: () => 0 }), v);
+    assert.equal(adapterVersion({ ...ups, download: async () => undefined }), v, 'the portal download does not decide how a file is read');
   });
   test('a fate not recorded (quarantined before this version) counts as changed', () => {
     assert.equal(fateChanges(null, base).length, 1);
