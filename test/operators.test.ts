@@ -196,6 +196,31 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    describe('suggestions', () => {
+      test('a suggestion is shown, never applied by itself; --apply-suggestions saves it as an override that remap uses', async () => {
+        // the same invoice billed again with a misspelt surcharge name (a corrected file replaces it)
+        const misspelt = path.join(tmp.dir, 'misspelt.csv');
+        fs.writeFileSync(misspelt, Buffer.from(fs.readFileSync(UNMAPPED_FILE).toString('latin1').replace(UNMAPPED, 'Zustelbereichzuschlag'), 'latin1'));
+        assert.equal((await etl(['ingest', misspelt])).code, 0);
+        const countOverrides = async () => (await db.db.selectFrom('charge_map_overrides').select('pattern').execute()).length;
+        const before = await countOverrides();
+        const list = await etl(['--json', 'charges', '--unmapped']);
+        assert.equal(list.code, 0, list.stderr);
+        const shown = JSON.parse(list.stdout) as { description: string; suggestion: { code: string; reason: string } | null; map_command: string }[];
+        assert.deepEqual(shown.map((u) => [u.description, u.suggestion?.code, u.map_command]), [['Zustelbereichzuschlag', 'delivery_area', 'etl charges map --carrier ups -- Zustelbereichzuschlag delivery_area']]);
+        assert.match(shown[0]?.suggestion?.reason ?? '', /close to ups label "Zustellbereichszuschlag"/);
+        assert.equal(await countOverrides(), before, 'listing applies nothing');
+        assert.equal((await charges(db)).filter((c) => c.charge_code === 'unmapped').length, 1);
+        const apply = await etl(['charges', '--unmapped', '--apply-suggestions']);
+        assert.equal(apply.code, 0, apply.stderr);
+        assert.match(apply.stderr, /1 suggestion\(s\) applied as overrides; run etl remap/);
+        const saved = await db.db.selectFrom('charge_map_overrides').select(['pattern', 'charge_code', 'created_by']).where('pattern', '=', 'Zustelbereichzuschlag').execute();
+        assert.deepEqual(saved, [{ pattern: 'Zustelbereichzuschlag', charge_code: 'delivery_area', created_by: 'ops-anna (suggestion)' }]);
+        const r = await etl(['--json', 'remap']);
+        assert.deepEqual((JSON.parse(r.stdout) as { changes: { oldCode: string; newCode: string; lines: number }[] }).changes.map((c) => [c.oldCode, c.newCode, c.lines]), [['unmapped', 'delivery_area', 1]]);
+      });
+    });
+
     describe('retrying quarantined files', () => {
       test('a file no carrier recognizes is quarantined; ingesting it unchanged again exits 1 and says why nothing was retried', async () => {
         const file = upsWithHeader(tmp.dir, 'us-multipiece-inches.csv', 'hand-edited.csv');
