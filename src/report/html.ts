@@ -75,6 +75,7 @@ tbody tr:hover td { background: #f8fafc; }
 td.bad { color: var(--bad); font-weight: 600; } td.warnc { color: var(--warn); font-weight: 600; } td.zero { color: #cbd5e1; }
 td.mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
 td.msg { color: #334155; font-size: 12.5px; max-width: 560px; }
+code.fix { display: inline-block; min-width: 320px; font-size: 12px; user-select: all; }
 tr.empty td { color: var(--ok); font-style: italic; padding: 12px 10px; }
 .carrier { white-space: nowrap; } .dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 6px; vertical-align: 0; }
 .badge { display: inline-block; font-size: 11.5px; font-weight: 600; padding: 1px 8px; border-radius: 999px; background: #e2e8f0; color: #334155; }
