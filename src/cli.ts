@@ -4,7 +4,7 @@
  * invoice unreconciled, 2 usage or configuration error, 3 system failure.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { chargesCommand } from './commands/charges.js';
+import { chargesCommand, chargesMapCommandRun } from './commands/charges.js';
 import { withContext, withRunLock } from './commands/context.js';
 import { ingestCommand } from './commands/ingest.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -39,9 +39,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('parse local invoice files and load them')
     .option('--carrier <id>', 'carrier of the files (ups, dhl, gls, dsv, royal-mail); without it each file\'s carrier is recognized from its content')
     .option('--account <number>', 'account number for files that do not state one')
+    .option('--config <file>', 'charge-map overrides (its charges: section; env ETL_CONFIG; default ./etl.config.yaml if present)')
     .option('--wait-lock <seconds>', 'when another load holds the database, wait this long instead of stopping', parseSeconds)
     .argument('<paths...>', 'files or directories')
-    .action(async (paths: string[], opts: { carrier?: string; account?: string; waitLock?: number }) => {
+    .action(async (paths: string[], opts: { carrier?: string; account?: string; config?: string; waitLock?: number }) => {
       setExit(await withContext(globals(), (ctx) => withRunLock(ctx, 'ingest', opts.waitLock, (lock) => ingestCommand(ctx, paths, opts, lock))));
     });
 
@@ -62,7 +63,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('report')
     .description('write a self-contained HTML dashboard (spend, surcharges, unreconciled invoices, data quality)')
     .requiredOption('--out <file>', 'the HTML file to write')
-    .action(async (opts: { out: string }) => setExit(await withContext(globals(), async (ctx) => (await import('./commands/report.js')).reportCommand(ctx, opts))));
+    .option('--config <file>', 'config file with charges: overrides to show (env ETL_CONFIG; default ./etl.config.yaml if present)')
+    .action(async (opts: { out: string; config?: string }) => setExit(await withContext(globals(), async (ctx) => (await import('./commands/report.js')).reportCommand(ctx, opts))));
 
   program
     .command('export')
@@ -82,11 +84,51 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('runs, files, invoices, unreconciled invoices and issues')
     .action(async () => setExit(await withContext(globals(), statusCommand)));
 
-  program
+  const charges = program
     .command('charges')
-    .description('inspect charge lines')
-    .option('--unmapped', 'charge descriptions with no canonical code yet, with counts and an example file/row')
-    .action(async (opts: { unmapped?: boolean }) => setExit(await withContext(globals(), (ctx) => chargesCommand(ctx, opts))));
+    .description('inspect charge lines and the charge-map overrides')
+    .option('--unmapped', 'charge descriptions with no canonical code yet, with counts, an example file/row and a suggested code')
+    .option('--apply-suggestions', 'with --unmapped: save every suggestion as an override (then run etl remap)')
+    .option('--overrides', 'the charge-map overrides in force (config file and database)')
+    .option('--config <file>', 'config file with charges: overrides (env ETL_CONFIG; default ./etl.config.yaml if present)')
+    .action(async (opts: { unmapped?: boolean; applySuggestions?: boolean; overrides?: boolean; config?: string }) =>
+      setExit(await withContext(globals(), (ctx) => chargesCommand(ctx, opts))),
+    );
+  charges
+    .command('map')
+    .description('map a charge label prefix (or, with --code, the carrier\'s own charge code) to a canonical code, without a rebuild')
+    .requiredOption('--carrier <id>', 'the carrier whose charge it is')
+    .option('--code', 'match the carrier\'s own charge code instead of the label')
+    .option('--note <text>', 'why, for whoever reads the override later')
+    .argument('<label-or-code>', 'label prefix as billed (case-insensitive), or the carrier\'s code with --code')
+    .argument('<canonical-code>', 'one of the canonical charge codes (docs/schema.md)')
+    .action(async (pattern: string, code: string, opts: { carrier: string; code?: boolean; note?: string }) =>
+      setExit(await withContext(globals(), (ctx) => chargesMapCommandRun(ctx, pattern, code, opts))),
+    );
+
+  program
+    .command('remap')
+    .description('re-code loaded charge lines with the current charge maps and overrides (amounts and lineage never change)')
+    .option('--carrier <id>', 'only this carrier\'s lines')
+    .option('--dry-run', 'say what would change, change nothing')
+    .option('--config <file>', 'config file with charges: overrides (env ETL_CONFIG; default ./etl.config.yaml if present)')
+    .option('--wait-lock <seconds>', 'when another load holds the database, wait this long instead of stopping', parseSeconds)
+    .action(async (opts: { carrier?: string; dryRun?: boolean; config?: string; waitLock?: number }) =>
+      setExit(await withContext(globals(), (ctx) => withRunLock(ctx, 'remap', opts.waitLock, async () => (await import('./commands/remap.js')).remapCommand(ctx, opts)))),
+    );
+
+  program
+    .command('retry')
+    .description('re-run quarantined files from the landing store (the originals are not needed)')
+    .option('--all', 'every quarantined file')
+    .option('--carrier <id>', 'read them as this carrier\'s (default: as before)')
+    .option('--account <number>', 'account number for files that do not state one (default: as before)')
+    .option('--config <file>', 'config file with charges: overrides (env ETL_CONFIG; default ./etl.config.yaml if present)')
+    .option('--wait-lock <seconds>', 'when another load holds the database, wait this long instead of stopping', parseSeconds)
+    .argument('[source-file-ids...]', 'ids of quarantined files (etl status lists them)')
+    .action(async (ids: string[], opts: { all?: boolean; carrier?: string; account?: string; config?: string; waitLock?: number }) =>
+      setExit(await withContext(globals(), (ctx) => withRunLock(ctx, 'retry', opts.waitLock, async () => (await import('./commands/retry.js')).retryCommand(ctx, ids, opts)))),
+    );
 
   return program;
 }

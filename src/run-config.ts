@@ -4,9 +4,10 @@
  * it names the environment variables that hold them.
  */
 import fs from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
+import { isMappableCode, unknownCodeMessage } from './model/charge-codes.js';
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)');
 
@@ -19,6 +20,22 @@ const accountSchema = z.strictObject({
   passwordEnv: envName,
   totpSecretEnv: envName.optional(),
 });
+
+/** A canonical charge code an override may map to (not `unmapped`); the message lists the valid ones. */
+const mappableCode = z.string().superRefine((v, ctx) => {
+  if (!isMappableCode(v)) ctx.addIssue({ code: 'custom', message: unknownCodeMessage(v) });
+});
+
+/**
+ * `charges:` per carrier id: operator-owned overrides of the built-in charge maps (label prefix,
+ * case-insensitive, or the carrier's own charge code → canonical code). They win over the maps.
+ */
+const carrierChargesSchema = z.strictObject({
+  labels: z.record(z.string().trim().min(1, 'a label prefix cannot be empty'), mappableCode).optional(),
+  codes: z.record(z.string().trim().min(1, 'a carrier code cannot be empty'), mappableCode).optional(),
+});
+export const chargesConfigSchema = z.record(z.string(), carrierChargesSchema);
+export type ChargesConfig = z.infer<typeof chargesConfigSchema>;
 
 export const runConfigSchema = z.strictObject({
   /** Accounts downloading at once. */
@@ -38,6 +55,7 @@ export const runConfigSchema = z.strictObject({
     })
     .default({ headless: true, timeoutMs: 30_000 }),
   accounts: z.array(accountSchema).min(1, 'list at least one account'),
+  charges: chargesConfigSchema.optional(),
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
@@ -55,6 +73,40 @@ export function loadRunConfig(file: string): RunConfig {
 }
 
 export function parseRunConfig(text: string, file = 'etl.config.yaml'): RunConfig {
+  return parseConfig(text, file, runConfigSchema);
+}
+
+/**
+ * Only the `charges:` section, for commands that load files but download nothing (`etl ingest`,
+ * `etl remap`, `etl retry`): a config holding just overrides is valid for them. Carrier ids are
+ * checked against `carriers`; errors name the file, line and field.
+ */
+export function parseChargesConfig(text: string, file: string, carriers: readonly string[]): ChargesConfig {
+  const schema = z.looseObject({
+    charges: chargesConfigSchema
+      .superRefine((v, ctx) => {
+        for (const id of Object.keys(v)) {
+          if (!carriers.includes(id)) ctx.addIssue({ code: 'custom', path: [id], message: `unknown carrier "${id}" (known: ${carriers.join(', ')})` });
+        }
+      })
+      .optional(),
+  });
+  return parseConfig(text, file, schema).charges ?? {};
+}
+
+/** Reads the `charges:` section of `file`; a missing file is no overrides unless `required`. */
+export function loadChargesConfig(file: string, carriers: readonly string[], required: boolean): ChargesConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    if (!required) return {};
+    throw new UsageError(`configuration file ${file} not found (pass --config, or set ETL_CONFIG); see etl.config.example.yaml`);
+  }
+  return parseChargesConfig(text, file, carriers);
+}
+
+function parseConfig<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -62,12 +114,17 @@ export function parseRunConfig(text: string, file = 'etl.config.yaml'): RunConfi
     const pos = e?.linePos?.[0];
     throw new UsageError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML: ${e?.message.split('\n')[0] ?? ''}`);
   }
-  const parsed = runConfigSchema.safeParse(doc.toJS());
+  const parsed = schema.safeParse(doc.toJS());
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
   const path = (first?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p));
-  // the nearest node that exists gives the line
+  // the nearest node that exists gives the line; a bad map key (an unknown carrier) its own line
   let line: number | undefined;
+  const parent = doc.getIn(path.slice(0, -1), true);
+  if (path.length > 0 && isMap(parent)) {
+    const key = parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1])?.key;
+    if (isScalar(key) && key.range) line = lineCounter.linePos(key.range[0]).line;
+  }
   for (let n = path.length; n >= 0 && line === undefined; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
     if (node?.range) line = lineCounter.linePos(node.range[0]).line;

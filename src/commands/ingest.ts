@@ -10,11 +10,14 @@ import { CONVERTIBLE } from '../pipeline/convert.js';
 import { ingestPaths, recordUnreadable, unusableDatabase, type FileResult } from '../pipeline/ingest.js';
 import { kindOf } from '../pipeline/land.js';
 import { finishRun, startRun } from '../pipeline/runs.js';
+import { operatorOverrides } from './charges.js';
 import { printJson, type CommandContext } from './context.js';
 
 export interface IngestOptions {
   readonly carrier?: string;
   readonly account?: string;
+  /** The config file whose `charges:` overrides apply (default ETL_CONFIG or ./etl.config.yaml). */
+  readonly config?: string;
 }
 
 /** A path that could not be used, with why (reported and counted; the other paths go on). */
@@ -81,7 +84,7 @@ export function expandPaths(paths: readonly string[], accepts: ReadonlySet<strin
   return { files, problems };
 }
 
-function resolveCarrier(id: string | undefined): CarrierAdapter | undefined {
+export function resolveCarrier(id: string | undefined): CarrierAdapter | undefined {
   if (id === undefined) return undefined;
   const adapter = findCarrier(id);
   if (adapter === undefined) throw new UsageError(`unknown carrier "${id}" (known: ${CARRIERS.map((c) => c.id).join(', ')})`);
@@ -93,19 +96,13 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
   const accepts = new Set((adapter ? [adapter] : CARRIERS).flatMap((c) => [...c.accepts, 'xls', 'ods', 'xlsx']));
   const { files, problems } = expandPaths(paths, accepts);
   if (files.length === 0 && problems.length === 0) throw new UsageError(`no ${[...accepts].join('/')} files found in ${paths.join(', ')}`);
-  const { out, db } = ctx;
-  const runId = await startRun(db, adapter ? `ingest --carrier ${adapter.id}` : 'ingest');
+  const { db } = ctx;
+  const overrides = await operatorOverrides(ctx, opts.config);
   const progress = createProgress(process.stderr.isTTY === true && !ctx.options.json);
-  const results: FileResult[] = [];
-  let failure: unknown;
-  try {
+  return recordedRun(ctx, adapter ? `ingest --carrier ${adapter.id}` : 'ingest', async (runId, emit) => {
     const ingestCtx = { db, dataDir: ctx.options.dataDir, runId, onProgress: progress.update };
-    for (const p of problems) {
-      const r = await recordUnreadable(ingestCtx, p.path, p.message);
-      results.push(r);
-      report(ctx, r);
-    }
-    const ingestOptions = { carriers: CARRIERS, ...(adapter ? { carrier: adapter } : {}), ...(opts.account ? { account: opts.account } : {}) };
+    for (const p of problems) emit(await recordUnreadable(ingestCtx, p.path, p.message));
+    const ingestOptions = { carriers: CARRIERS, overrides, ...(adapter ? { carrier: adapter } : {}), ...(opts.account ? { account: opts.account } : {}) };
     // one file at a time, so each is reported as soon as it is done; legacy spreadsheets are
     // converted together (one LibreOffice start) at the end of the list
     const text = files.filter((f) => !CONVERTIBLE.has(path.extname(f).slice(1).toLowerCase()));
@@ -114,24 +111,42 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
       lock?.assertHeld();
       for (const r of await ingestPaths(ingestCtx, [f], ingestOptions)) {
         progress.clear();
-        results.push(r);
-        report(ctx, r);
+        emit(r);
       }
     }
     if (sheets.length > 0) {
       lock?.assertHeld();
-      for (const r of await ingestPaths(ingestCtx, sheets, ingestOptions)) {
-        results.push(r);
-        report(ctx, r);
-      }
+      for (const r of await ingestPaths(ingestCtx, sheets, ingestOptions)) emit(r);
     }
+  });
+}
+
+/**
+ * An `etl_runs` row around `work`, which reports each file as it is done through `emit`; then
+ * the summary. Returns the exit code (1 when any file is bad). Shared by ingest and retry.
+ */
+export async function recordedRun(ctx: CommandContext, command: string, work: (runId: number, emit: (r: FileResult) => void) => Promise<void>): Promise<number> {
+  const runId = await startRun(ctx.db, command);
+  const results: FileResult[] = [];
+  let failure: unknown;
+  try {
+    await work(runId, (r) => {
+      results.push(r);
+      report(ctx, r);
+    });
   } catch (err) {
     failure = err;
     // the database lost between files (a look-up, a quarantine record) says so, like during a load
-    throw (err instanceof EtlError ? null : unusableDatabase(db, err, 'between files', 'the files not reported above were not loaded')) ?? err;
+    throw (err instanceof EtlError ? null : unusableDatabase(ctx.db, err, 'between files', 'the files not reported above were not loaded')) ?? err;
   } finally {
-    await finishRun(db, runId, results, failure);
+    await finishRun(ctx.db, runId, results, failure);
   }
+  return summarize(ctx, runId, results);
+}
+
+/** Prints the run's summary line (or JSON) and returns the exit code: 1 when any file is bad. */
+function summarize(ctx: CommandContext, runId: number, results: readonly FileResult[]): number {
+  const { out, db } = ctx;
   const bad = results.filter((r) => r.status === 'quarantined' || r.status === 'unreadable' || r.unreconciled > 0 || r.conflicts > 0).length;
   const sum = (k: 'invoices' | 'charges' | 'unreconciled') => results.reduce((a, r) => a + r[k], 0);
   const summary = {
@@ -141,6 +156,7 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
     skipped: results.filter((r) => r.status === 'skipped').length,
     quarantined: results.filter((r) => r.status === 'quarantined').length,
     unreadable: results.filter((r) => r.status === 'unreadable').length,
+    retried: results.filter((r) => r.retried !== undefined).length,
     invoices: sum('invoices'),
     charges: sum('charges'),
     unreconciled: sum('unreconciled'),
@@ -149,15 +165,16 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
   if (ctx.options.json) printJson({ ...summary, results });
   else {
     out.say(
-      `run ${runId}: ${summary.files} file(s): ${summary.loaded} loaded, ${summary.skipped} unchanged, ${summary.quarantined} quarantined${summary.unreadable > 0 ? `, ${summary.unreadable} unreadable` : ''}; ${summary.invoices} invoice(s), ${summary.charges} charge line(s), ${summary.unreconciled} unreconciled → ${db.safeUrl}`,
+      `run ${runId}: ${summary.files} file(s): ${summary.loaded} loaded, ${summary.skipped} unchanged, ${summary.quarantined} quarantined${summary.retried > 0 ? ` (${summary.retried} retried)` : ''}${summary.unreadable > 0 ? `, ${summary.unreadable} unreadable` : ''}; ${summary.invoices} invoice(s), ${summary.charges} charge line(s), ${summary.unreconciled} unreconciled → ${db.safeUrl}`,
     );
   }
   out.log.info({ event: 'ingest_summary', ...summary }, 'ingest finished');
   return bad > 0 ? EXIT.dataProblem : EXIT.ok;
 }
 
-function report(ctx: CommandContext, r: FileResult): void {
+export function report(ctx: CommandContext, r: FileResult): void {
   const { out } = ctx;
+  if (r.retried !== undefined) out.say(`↻ ${r.file}: quarantined before (source file ${r.sourceFileId ?? '?'}); tried again: ${r.retried.join('; ')}`);
   out.log.info({ event: 'file', file: r.file, carrier: r.carrier, detected: r.detected, status: r.status, invoices: r.invoices, charges: r.charges, unreconciled: r.unreconciled, errors: r.errors, warnings: r.warnings }, r.message ?? r.status);
   const as = r.detected && r.carrier !== 'unknown' ? ` (${r.carrier}, recognized)` : '';
   if (r.status === 'unreadable') {

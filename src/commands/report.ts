@@ -10,11 +10,15 @@ import { describeError, EXIT, SystemError } from '../errors.js';
 import { loadChartLibrary } from '../report/chart-library.js';
 import { collectReportData } from '../report/data.js';
 import { renderReportHtml } from '../report/html.js';
+import { withOperatorData } from '../report/operators.js';
+import { operatorOverrides } from './charges.js';
 import { printJson, type CommandContext } from './context.js';
 
 export interface ReportOptions {
   /** The HTML file to write (its directory is created when missing). */
   readonly out: string;
+  /** Config file whose `charges:` overrides are shown (default ETL_CONFIG or ./etl.config.yaml). */
+  readonly config?: string;
 }
 
 /**
@@ -28,7 +32,8 @@ function generatedAt(env: NodeJS.ProcessEnv = process.env): Date {
 
 export async function reportCommand(ctx: CommandContext, opts: ReportOptions): Promise<number> {
   const chart = loadChartLibrary();
-  const data = await collectReportData(ctx.db, { generatedAt: generatedAt(), chartLibrary: { name: chart.name, version: chart.version } });
+  const base = await collectReportData(ctx.db, { generatedAt: generatedAt(), chartLibrary: { name: chart.name, version: chart.version } });
+  const data = await withOperatorData(ctx.db, base, await operatorOverrides(ctx, opts.config));
   const html = renderReportHtml(data, chart);
   const out = path.resolve(opts.out);
   // Written beside the target and renamed, so a reader never sees half a page.

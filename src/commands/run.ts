@@ -18,6 +18,7 @@ import { downloadWithRetries } from '../portal/session.js';
 import { ingestPaths, type FileResult } from '../pipeline/ingest.js';
 import { finishRun, startRun } from '../pipeline/runs.js';
 import { loadRunConfig, type AccountConfig, type RunConfig } from '../run-config.js';
+import { operatorOverrides } from './charges.js';
 import { printJson, type CommandContext } from './context.js';
 
 export interface RunOptions {
@@ -100,6 +101,8 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions, browserF
     if (adapter === undefined) throw new UsageError(`${configFile}: account ${a.account}: unknown carrier "${a.carrier}"`);
     if (adapter.download === undefined) throw new UsageError(`${configFile}: carrier ${a.carrier} has no portal download`);
   }
+  // the same file's charges: overrides, with carrier ids checked, plus the database's
+  const overrides = await operatorOverrides(ctx, configFile);
   const from = dateOption('from', opts.from);
   const to = dateOption('to', opts.to) ?? isoDay(new Date());
   const scrubber = new SecretScrubber();
@@ -170,7 +173,7 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions, browserF
       return { ...base, status: 'failed', error: message };
     }
     const ingested = await ingestLock(() =>
-      ingestPaths({ db, dataDir: ctx.options.dataDir, runId }, files.map((f) => f.path), { carrier: adapter, carriers: CARRIERS, account: a.account }),
+      ingestPaths({ db, dataDir: ctx.options.dataDir, runId }, files.map((f) => f.path), { carrier: adapter, carriers: CARRIERS, account: a.account, overrides }),
     );
     fileResults.push(...ingested);
     const now = new Date().toISOString();

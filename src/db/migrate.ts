@@ -9,13 +9,14 @@ import type { Dialect } from './connect.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { portalMigration } from './migrations/0002-portal.js';
 import { analystMigration } from './migrations/0003-analyst.js';
+import { operatorsMigration } from './migrations/0004-operators.js';
 import type { Database } from './schema.js';
 import { viewStatements } from './views.js';
 
 function provider(dialect: Dialect) {
   return {
     async getMigrations() {
-      return { '0001-initial': initialMigration(dialect), '0002-portal': portalMigration(dialect), '0003-analyst': analystMigration(dialect) };
+      return { '0001-initial': initialMigration(dialect), '0002-portal': portalMigration(dialect), '0003-analyst': analystMigration(dialect), '0004-operators': operatorsMigration(dialect) };
     },
   };
 }
@@ -33,7 +34,8 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
   }
 }
 
-async function refreshViews(db: Kysely<Database>, dialect: Dialect): Promise<boolean> {
+/** Re-creates the views when their SQL changed (after `etl migrate`, and after `etl remap`). */
+export async function refreshViews(db: Kysely<Database>, dialect: Dialect): Promise<boolean> {
   const statements = viewStatements(dialect);
   const hash = createHash('sha256').update(statements.join(';\n')).digest('hex');
   const current = await db.selectFrom('etl_meta').select('value').where('key', '=', 'views_hash').executeTakeFirst();

@@ -24,6 +24,10 @@ export interface SourceFilesTable {
   message: string | null;
   landed_at: Timestamp;
   run_id: number | null;
+  /** What decided the file's fate, as JSON (migration 0004; NULL before). See pipeline/fate.ts. */
+  fate_key: string | null;
+  /** Times the file was tried (a retried quarantined file keeps its row; migration 0004). */
+  attempts: Generated<number>;
 }
 
 export interface InvoicesTable {
@@ -78,6 +82,10 @@ export interface ChargesTable {
   currency: string;
   source_file_id: number;
   source_row: number;
+  /** The carrier's own code for the charge ('' = none; NULL = loaded before migration 0004). */
+  carrier_charge_code: string | null;
+  /** The carrier's charge class ('' = none; NULL = loaded before migration 0004). */
+  carrier_charge_class: string | null;
 }
 
 export interface DataIssuesTable {
@@ -144,6 +152,28 @@ export interface VolumetricDivisorsTable {
   divisor: number;
 }
 
+/** Charge-map overrides managed by `etl charges map` (migration 0004-operators). */
+export interface ChargeMapOverridesTable {
+  id: Generated<number>;
+  carrier: string;
+  match: 'label' | 'code';
+  pattern: string;
+  charge_code: string;
+  created_by: string;
+  created_at: Timestamp;
+  note: string | null;
+}
+
+/** What each `etl remap` run changed: lines per carrier and old → new code (migration 0004). */
+export interface ChargeRemapsTable {
+  run_id: number;
+  carrier: string;
+  old_code: string;
+  new_code: string;
+  charge_lines: number;
+  invoices: number;
+}
+
 export interface Database {
   source_files: SourceFilesTable;
   invoices: InvoicesTable;
@@ -155,4 +185,6 @@ export interface Database {
   portal_downloads: PortalDownloadsTable;
   account_runs: AccountRunsTable;
   volumetric_divisors: VolumetricDivisorsTable;
+  charge_map_overrides: ChargeMapOverridesTable;
+  charge_remaps: ChargeRemapsTable;
 }

@@ -55,3 +55,16 @@ export function isChargeCode(value: string): value is ChargeCode {
  * else billed is a surcharge, in the dashboard and in the `surcharge_share` view alike.
  */
 export const NOT_SURCHARGES = ['freight', 'vat', 'duties_taxes', 'discount'] as const satisfies readonly ChargeCode[];
+
+/** Codes an operator may map a charge to: every canonical code except `unmapped`. */
+export const MAPPABLE_CODES: readonly ChargeCode[] = CHARGE_CODES.filter((c) => c !== 'unmapped');
+
+/** True when `value` is a canonical code a charge can be mapped to (not `unmapped`). */
+export function isMappableCode(value: string): value is ChargeCode {
+  return value !== 'unmapped' && CODE_SET.has(value);
+}
+
+/** The refusal for an override to an unknown code, listing the valid ones. */
+export function unknownCodeMessage(value: string): string {
+  return `"${value}" is not a canonical charge code; valid codes: ${MAPPABLE_CODES.join(', ')}`;
+}

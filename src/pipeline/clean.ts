@@ -13,6 +13,7 @@ import { createDateParser } from '../parsing/dates.js';
 import { detach, hasUnsafeText, printable, scrubText } from '../parsing/text.js';
 import { invoiceKey } from './pivot.js';
 import { parseDimensions } from '../parsing/dimensions.js';
+import { chargesMapCommand, type ChargeOverride } from './overrides.js';
 
 /** Shipment facts one row contributes; `pivot` merges the rows of a shipment. */
 export interface RowShipment {
@@ -47,6 +48,9 @@ export interface CleanCharge extends ChargeRecord {
   readonly invoiceKey: string;
   /** The column the amount came from, for messages about the sums it goes into. */
   readonly amountColumn?: string;
+  /** The carrier's own code and class as billed ('' when none): `etl remap` re-classifies from them. */
+  readonly carrierCode: string;
+  readonly carrierClass: string;
 }
 
 export interface CleanLine {
@@ -67,40 +71,51 @@ function orNull(s: string): string | null {
 }
 
 /**
- * Resolves charge names to canonical codes by the map's precedence (label prefix, carrier code,
- * charge class), memoized: a file repeats a few dozen descriptions on every row.
+ * Resolves charge names to canonical codes, memoized (a file repeats a few dozen descriptions on
+ * every row). Operator overrides (pipeline/overrides.ts) come first: label prefix (longest first),
+ * then the carrier's code; then the built-in map's precedence: label prefix, carrier code,
+ * charge class. The one classification ingest and `etl remap` share.
  */
-export function createChargeClassifier(map: ChargeMap): (description: string, code: string, cls: string) => ChargeCode | null {
-  const labels = [...map.labels]
-    .map(([l, c]) => [l.toLowerCase(), c] as const)
-    .sort((a, b) => b[0].length - a[0].length);
+export function createChargeClassifier(
+  map: ChargeMap,
+  overrides: readonly ChargeOverride[] = [],
+): (description: string, code: string, cls: string) => ChargeCode | null {
+  const byLength = (pairs: ReadonlyArray<readonly [string, ChargeCode]>) =>
+    pairs.map(([l, c]) => [l.trim().toLowerCase(), c] as const).filter(([l]) => l !== '').sort((a, b) => b[0].length - a[0].length);
+  const overrideLabels = byLength(overrides.filter((o) => o.match === 'label').map((o) => [o.pattern, o.chargeCode] as const));
+  const overrideCodes = new Map<string, ChargeCode>();
+  // first one wins: mergeOverrides puts database rows before config ones
+  for (const o of overrides) if (o.match === 'code' && !overrideCodes.has(o.pattern)) overrideCodes.set(o.pattern, o.chargeCode);
+  const labels = byLength(map.labels);
   const memo = new Map<string, ChargeCode | null>();
+  const prefix = (pairs: ReadonlyArray<readonly [string, ChargeCode]>, d: string): ChargeCode | null => {
+    if (d === '') return null;
+    for (const [l, c] of pairs) if (d.startsWith(l)) return c;
+    return null;
+  };
   return (description, code, cls) => {
     const key = `${description}\u0000${code}\u0000${cls}`;
     const hit = memo.get(key);
     if (hit !== undefined) return hit;
     const d = description.trim().toLowerCase();
-    let result: ChargeCode | null = null;
-    if (d !== '') {
-      for (const [l, c] of labels) {
-        if (d.startsWith(l)) {
-          result = c;
-          break;
-        }
-      }
-    }
-    result ??= (code !== '' ? map.codes?.[code] : undefined) ?? (cls !== '' ? map.classes?.[cls] : undefined) ?? null;
+    const result =
+      prefix(overrideLabels, d) ??
+      (code !== '' ? overrideCodes.get(code) : undefined) ??
+      prefix(labels, d) ??
+      (code !== '' ? map.codes?.[code] : undefined) ??
+      (cls !== '' ? map.classes?.[cls] : undefined) ??
+      null;
     if (memo.size < 10_000) memo.set(detach(key), result);
     return result;
   };
 }
 
-/** Builds the cleaner for one file of `adapter`'s. */
-export function createCleaner(adapter: CarrierAdapter, file: string, sink: IssueSink, defaultAccount = ''): Cleaner {
+/** Builds the cleaner for one file of `adapter`'s; `overrides` are the operator's, for this carrier. */
+export function createCleaner(adapter: CarrierAdapter, file: string, sink: IssueSink, defaultAccount = '', overrides: readonly ChargeOverride[] = []): Cleaner {
   const locale = adapter.locale;
   const fmt: NumberFormat = locale.number;
   const date = createDateParser(locale.dateFormats);
-  const classify = createChargeClassifier(adapter.charges);
+  const classify = createChargeClassifier(adapter.charges, overrides);
 
   function amount(text: string, currency: string, row: number, column: string, what: string): number | null {
     const r = parseMinor(text, fmt, minorDigits(currency));
@@ -248,7 +263,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
       let chargeCode = classify(description, c.code, c.classification);
       if (chargeCode === null) {
         chargeCode = 'unmapped';
-        sink.push(issue('warning', 'unmapped_charge', at(row, c.descriptionColumn ?? cols.description), `no canonical code for charge "${description}"${c.code ? ` (code ${c.code})` : ''}; loaded as unmapped — add it to carriers/${adapter.id}/charges.ts`));
+        sink.push(issue('warning', 'unmapped_charge', at(row, c.descriptionColumn ?? cols.description), `no canonical code for charge "${description}"${c.code ? ` (code ${c.code})` : ''}; loaded as unmapped — map it with: ${chargesMapCommand(adapter.id, description)}, then etl remap`));
       }
       charges.push({
         chargeCode,
@@ -260,6 +275,8 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
         sourceRow: row,
         invoiceKey: invoice.key,
         amountColumn: c.column,
+        carrierCode: c.code,
+        carrierClass: c.classification,
       });
     }
     return {

@@ -15,6 +15,8 @@ import { issue, IssueSink, type Issue, type IssueCode } from '../model/issue.js'
 import { binaryKind, createDecoder, endsMidUtf8Character, hasUtf8Bom, looksBinary, undecodableReason, type TextEncoding } from '../parsing/text.js';
 import { readWorkbookBounded, workbookHead, WorkbookLimitError, type SheetGrid } from '../parsing/xlsx.js';
 import { createCleaner } from './clean.js';
+import { fateChanges, fateKey, fateOf, notRetriedMessage, parseFate } from './fate.js';
+import { overridesFor, type ChargeOverride } from './overrides.js';
 import { CONVERTIBLE, libreOfficeConverter, type Converter } from './convert.js';
 import { detectCarrier } from './detect.js';
 import { landFile, type LandedFile } from './land.js';
@@ -74,6 +76,8 @@ export interface FileResult {
   readonly shipmentsReopened: number;
   /** The first issues, for the terminal; all stored ones are in data_issues. */
   readonly issues: readonly Issue[];
+  /** Set when identical bytes had been quarantined before and were tried again: why. */
+  readonly retried?: readonly string[];
 }
 
 class Quarantine extends Error {
@@ -179,6 +183,12 @@ export interface Prepared {
   readonly workbookPath: string | null;
   /** The workbook's sheets once read (within the workbook limits, see parsing/xlsx.ts). */
   readonly sheets?: readonly SheetGrid[];
+  /** What decides this attempt's fate (pipeline/fate.ts), stored on its source_files row. */
+  readonly fateKey?: string;
+  /** The quarantined source_files row this attempt retries (its row is reused: sha256 is unique). */
+  readonly replaces?: number;
+  /** Why it is retried. */
+  readonly retried?: readonly string[];
 }
 
 export interface IngestOptions {
@@ -189,6 +199,16 @@ export interface IngestOptions {
   readonly account?: string;
   /** Converts xls/ods to xlsx (default: headless LibreOffice, one start per batch). */
   readonly converter?: Converter;
+  /** The operator's charge-map overrides, all carriers (pipeline/overrides.ts). */
+  readonly overrides?: readonly ChargeOverride[];
+  /** `etl retry`: try quarantined files again even when nothing that decides their fate changed. */
+  readonly retry?: boolean;
+}
+
+/** A file from the landing store, read under the name it arrived with (`etl retry`). */
+export interface LandedCopy {
+  readonly path: string;
+  readonly name: string;
 }
 
 const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
@@ -212,39 +232,53 @@ function isXlsx(l: LandedFile): boolean {
  * LibreOffice batch, recognizes each file's carrier unless one is given, and loads each in its
  * own transaction. Results come in input order. Throws only on system failures.
  */
-export async function ingestPaths(ctx: IngestContext, files: readonly string[], options: IngestOptions): Promise<FileResult[]> {
+export async function ingestPaths(ctx: IngestContext, files: readonly (string | LandedCopy)[], options: IngestOptions): Promise<FileResult[]> {
   const results: (FileResult | undefined)[] = new Array(files.length);
-  const toConvert: { index: number; landed: LandedFile }[] = [];
+  const toConvert: { index: number; landed: LandedFile; attempt: Attempt }[] = [];
+  const fate = fateOf(options);
   for (let i = 0; i < files.length; i++) {
+    const f = files[i] as string | LandedCopy;
     let landed: LandedFile;
     try {
-      landed = await landFile(files[i] as string, ctx.dataDir);
+      landed = typeof f === 'string' ? await landFile(f, ctx.dataDir) : await landFile(f.path, ctx.dataDir, f.name);
     } catch (err) {
       if (!(err instanceof PathError)) throw err;
       results[i] = await recordUnreadable(ctx, err.path, err.message);
       continue;
     }
-    const prior = await ctx.db.db.selectFrom('source_files').select(['id', 'status', 'carrier']).where('sha256', '=', landed.sha256).executeTakeFirst();
-    if (prior !== undefined) {
+    const prior = await ctx.db.db.selectFrom('source_files').select(['id', 'status', 'carrier', 'fate_key']).where('sha256', '=', landed.sha256).executeTakeFirst();
+    let attempt: Attempt = { fateKey: fateKey(fate) };
+    if (prior !== undefined && prior.status === 'quarantined') {
+      // A quarantined file is tried again when something that decides its fate changed; else
+      // it is still bad, and the result says why nothing was tried (and the command exits 1).
+      const changes = options.retry === true ? ['etl retry'] : fateChanges(parseFate(prior.fate_key), fate);
+      if (changes.length === 0) {
+        results[i] = result(landed.originalName, prior.carrier, false, 'quarantined', notRetriedMessage(prior.id, fate), prior.id);
+        continue;
+      }
+      attempt = { ...attempt, replaces: prior.id, retried: changes };
+    } else if (prior !== undefined) {
       results[i] = result(landed.originalName, prior.carrier, false, 'skipped', `identical file already ${prior.status} (source file ${prior.id}); nothing changed`, prior.id);
-    } else if (landed.bytes > 0 && needsConversion(landed)) {
-      toConvert.push({ index: i, landed });
+      continue;
+    }
+    if (landed.bytes > 0 && needsConversion(landed)) {
+      toConvert.push({ index: i, landed, attempt });
     } else {
-      results[i] = await ingestPrepared(ctx, { landed, workbookPath: isXlsx(landed) ? landed.storedPath : null }, options);
+      results[i] = await ingestPrepared(ctx, { landed, workbookPath: isXlsx(landed) ? landed.storedPath : null, ...attempt }, options);
     }
   }
   if (toConvert.length > 0) {
     const converter = options.converter ?? libreOfficeConverter({ workRoot: workDirOf(ctx.dataDir) });
     const converted = await converter.toXlsx(toConvert.map((c) => c.landed.storedPath));
-    for (const { index, landed } of toConvert) {
+    for (const { index, landed, attempt } of toConvert) {
       const out = converted.get(landed.storedPath);
       if (out === undefined || out instanceof Error) {
         const why = out instanceof Error ? out.message : 'no output';
-        results[index] = await quarantine(ctx, sourceRowOf(landed, options.carrier?.id ?? 'unknown', null, options.account), [
+        results[index] = await quarantine(ctx, sourceRowOf({ landed, workbookPath: null, ...attempt }, options.carrier?.id ?? 'unknown', null, options.account), [
           issue('error', 'conversion_failed', { file: landed.originalName }, `could not be converted to xlsx: ${why}`),
         ], options.carrier === undefined);
       } else {
-        results[index] = await ingestPrepared(ctx, { landed, workbookPath: out }, options);
+        results[index] = await ingestPrepared(ctx, { landed, workbookPath: out, ...attempt }, options);
       }
     }
   }
@@ -279,8 +313,14 @@ export async function sampleOf(p: Prepared): Promise<FileSample> {
   return { name: p.landed.originalName, kind: 'text', head: d.write(p.landed.head) };
 }
 
-function sourceRowOf(landed: LandedFile, carrier: string, encoding: TextEncoding | null, account: string | undefined) {
+type Attempt = Pick<Prepared, 'fateKey' | 'replaces' | 'retried'>;
+
+function sourceRowOf(p: Prepared, carrier: string, encoding: TextEncoding | null, account: string | undefined) {
+  const landed = p.landed;
   return {
+    fateKey: p.fateKey ?? null,
+    replaces: p.replaces ?? null,
+    retried: p.retried,
     carrier,
     accountNumber: account ?? null,
     originalName: landed.originalName,
@@ -302,7 +342,7 @@ async function ingestPrepared(ctx: IngestContext, prepared: Prepared, options: I
       prepared = { ...prepared, sheets: await readWorkbookBounded(prepared.workbookPath) };
     } catch (err) {
       if (err instanceof WorkbookLimitError) {
-        return quarantine(ctx, sourceRowOf(landed, options.carrier?.id ?? 'unknown', null, options.account), [
+        return quarantine(ctx, sourceRowOf(prepared, options.carrier?.id ?? 'unknown', null, options.account), [
           issue('error', 'workbook_limit', { file: landed.originalName }, `not read: ${err.message}`),
         ], options.carrier === undefined);
       }
@@ -314,16 +354,16 @@ async function ingestPrepared(ctx: IngestContext, prepared: Prepared, options: I
     const d = detectCarrier(await sampleOf(prepared), options.carriers);
     if (!d.ok) {
       const why = d.reason === 'unknown' && prepared.workbookPath === null ? unrecognizedIssue(landed, d.message) : null;
-      return quarantine(ctx, sourceRowOf(landed, 'unknown', null, options.account), [
+      return quarantine(ctx, sourceRowOf(prepared, 'unknown', null, options.account), [
         why ?? issue('error', d.reason === 'unknown' ? 'unknown_carrier' : 'ambiguous_carrier', { file: landed.originalName, row: 1 }, d.message),
       ], true);
     }
     adapter = d.carrier;
   }
   if (adapter === undefined) {
-    return quarantine(ctx, sourceRowOf(landed, 'unknown', null, options.account), [wholeFileIssue(landed, false) as Issue], true);
+    return quarantine(ctx, sourceRowOf(prepared, 'unknown', null, options.account), [wholeFileIssue(landed, false) as Issue], true);
   }
-  return loadLanded(ctx, adapter, prepared, detected, options.account);
+  return loadLanded(ctx, adapter, prepared, detected, options);
 }
 
 async function loadLanded(
@@ -331,15 +371,16 @@ async function loadLanded(
   adapter: CarrierAdapter,
   prepared: Prepared,
   detected: boolean,
-  account: string | undefined,
+  options: Pick<IngestOptions, 'account' | 'overrides'>,
 ): Promise<FileResult> {
-  const options = { account };
+  const account = options.account;
+  const overrides = overridesFor(options.overrides ?? [], adapter.id);
   const landed = prepared.landed;
   const file = landed.originalName;
   const { db } = ctx.db;
   const workbook = prepared.workbookPath !== null;
   const encoding: TextEncoding = workbook || landed.utf8 ? 'utf8' : (adapter.legacyEncoding ?? 'cp1252');
-  const sourceRow = { ...sourceRowOf(landed, adapter.id, workbook ? null : encoding, account), runId: ctx.runId };
+  const sourceRow = { ...sourceRowOf(prepared, adapter.id, workbook ? null : encoding, account), runId: ctx.runId };
 
   const early = wholeFileIssue(landed, workbook);
   if (early !== null) return quarantine(ctx, sourceRow, [early], detected);
@@ -352,7 +393,7 @@ async function loadLanded(
       const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
       const loader = new FileLoader(trx, ctx.db, adapter.id, file, sourceFileId, ctx.runId);
       const pivot = new Pivot(file, sink);
-      let clean = createCleaner(adapter, file, sink, options.account);
+      let clean = createCleaner(adapter, file, sink, options.account, overrides);
       let controlTotal: ControlTotal | undefined;
       let locale = adapter.locale;
       const input = workbook
@@ -372,7 +413,7 @@ async function loadLanded(
         for (const i of batch.issues) sink.push(i);
         if (batch.locale !== undefined) {
           locale = { ...adapter.locale, ...batch.locale };
-          clean = createCleaner({ ...adapter, locale }, file, sink, options.account);
+          clean = createCleaner({ ...adapter, locale }, file, sink, options.account, overrides);
         }
         if (batch.controlTotal !== undefined) controlTotal = batch.controlTotal;
         for (const raw of batch.lines) {
@@ -447,6 +488,7 @@ async function loadLanded(
     errors: sink.errors,
     shipmentsReopened: loaded.reopened,
     issues: all.filter((i) => i.severity !== 'info').slice(0, 20),
+    ...(prepared.retried ? { retried: prepared.retried } : {}),
   };
 }
 
@@ -512,7 +554,7 @@ export async function recordUnreadable(ctx: Pick<IngestContext, 'db' | 'runId'>,
 /** Records a quarantined file and its issues in their own transaction. */
 async function quarantine(
   ctx: IngestContext,
-  row: Omit<Parameters<typeof insertSourceFile>[1], 'status' | 'message' | 'runId'>,
+  row: Omit<Parameters<typeof insertSourceFile>[1], 'status' | 'message' | 'runId'> & { readonly retried?: readonly string[] | undefined },
   issues: readonly Issue[],
   detected: boolean,
 ): Promise<FileResult> {
@@ -541,5 +583,6 @@ async function quarantine(
     errors: errors.length,
     shipmentsReopened: 0,
     issues: [...errors, ...issues.filter((i) => i.severity === 'warning')].slice(0, 20),
+    ...(row.retried ? { retried: row.retried } : {}),
   };
 }

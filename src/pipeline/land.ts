@@ -60,10 +60,10 @@ export function kindOf(st: fs.Stats): string {
 
 /**
  * Lands `filePath` as `<dataDir>/landing/<sha256[0..2]>/<sha256[0..16]>-<name>` (content-addressed:
- * the carrier may only be known after detection). Throws SystemError on I/O failure.
+ * the carrier may only be known after detection). `originalName` is the name the file arrived
+ * with, when `filePath` is its landed copy (`etl retry`). Throws SystemError on I/O failure.
  */
-export async function landFile(filePath: string, dataDir: string): Promise<LandedFile> {
-  const originalName = path.basename(filePath);
+export async function landFile(filePath: string, dataDir: string, originalName = path.basename(filePath)): Promise<LandedFile> {
   const root = landingDirOf(dataDir);
   // named after this process, so the next command can remove it if this one is killed (leftovers.ts)
   const tmp = path.join(root, `${ownedName(INCOMING_PREFIX)}${safeName(originalName)}`);

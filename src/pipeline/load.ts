@@ -19,7 +19,7 @@ const ISSUE_BATCH = 500;
 
 const CHARGE_COLUMNS = [
   'invoice_id', 'shipment_id', 'tracking_number', 'charge_code', 'charge_description', 'amount_minor', 'incentive_minor',
-  'currency', 'source_file_id', 'source_row',
+  'currency', 'source_file_id', 'source_row', 'carrier_charge_code', 'carrier_charge_class',
 ] as const;
 
 const SHIPMENT_COLUMNS = [
@@ -40,6 +40,13 @@ export interface SourceFileRow {
   readonly status: 'loaded' | 'quarantined';
   readonly message: string | null;
   readonly runId: number | null;
+  /** What decided this attempt's fate (pipeline/fate.ts). */
+  readonly fateKey?: string | null;
+  /**
+   * The quarantined row this attempt retries. Its row is reused (sha256 is unique, and one row
+   * per content keeps the status counts true): updated, its old issues replaced, attempts + 1.
+   */
+  readonly replaces?: number | null;
 }
 
 export function boolFor(dialect: Dialect, v: boolean | null): boolean | number | null {
@@ -48,24 +55,31 @@ export function boolFor(dialect: Dialect, v: boolean | null): boolean | number |
 }
 
 export async function insertSourceFile(db: Kysely<Database>, f: SourceFileRow): Promise<number> {
-  const row = await db
-    .insertInto('source_files')
-    .values({
-      carrier: f.carrier,
-      account_number: f.accountNumber,
-      original_name: printable(f.originalName),
-      sha256: f.sha256,
-      bytes: f.bytes,
-      kind: f.kind,
-      encoding: f.encoding,
-      stored_path: f.storedPath,
-      status: f.status,
-      message: f.message === null ? null : printable(f.message),
-      landed_at: new Date().toISOString(),
-      run_id: f.runId,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const values = {
+    carrier: f.carrier,
+    account_number: f.accountNumber,
+    original_name: printable(f.originalName),
+    sha256: f.sha256,
+    bytes: f.bytes,
+    kind: f.kind,
+    encoding: f.encoding,
+    stored_path: f.storedPath,
+    status: f.status,
+    message: f.message === null ? null : printable(f.message),
+    landed_at: new Date().toISOString(),
+    run_id: f.runId,
+    fate_key: f.fateKey ?? null,
+  };
+  if (f.replaces != null) {
+    await db.deleteFrom('data_issues').where('source_file_id', '=', f.replaces).execute();
+    await db
+      .updateTable('source_files')
+      .set({ ...values, attempts: sql<number>`attempts + 1` })
+      .where('id', '=', f.replaces)
+      .execute();
+    return f.replaces;
+  }
+  const row = await db.insertInto('source_files').values(values).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -248,7 +262,7 @@ export class FileLoader {
         if (ship.id === -1) ship.id = this.freeIds.pop() as number;
         shipmentId = ship.id;
       }
-      rows[j] = [this.invoiceId(c.invoiceKey), shipmentId, c.trackingNumber, c.chargeCode, c.chargeDescription, c.amountMinor, c.incentiveMinor, c.currency, this.sourceFileId, c.sourceRow];
+      rows[j] = [this.invoiceId(c.invoiceKey), shipmentId, c.trackingNumber, c.chargeCode, c.chargeDescription, c.amountMinor, c.incentiveMinor, c.currency, this.sourceFileId, c.sourceRow, c.carrierCode, c.carrierClass];
     }
     await this.charges.insert(rows);
     return charges.length;

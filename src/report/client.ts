@@ -412,7 +412,7 @@ export const CLIENT_JS = String.raw`
     var um = Array.from(sumBy(unmappedRows, function (r) { return JSON.stringify([r.carrier, r.description, r.currency]); }, ['lines', 'amount_minor']).values()).map(function (a) {
       var ex = unmappedRows.filter(function (r) { return r.carrier === a.row.carrier && r.description === a.row.description && r.currency === a.row.currency; })
         .sort(function (x, y) { return x.example_file < y.example_file ? -1 : x.example_file > y.example_file ? 1 : x.example_row - y.example_row; })[0];
-      return { carrier: a.row.carrier, description: a.row.description, currency: a.row.currency, lines: a.lines, amount_minor: a.amount_minor, file: ex.example_file, row: ex.example_row };
+      return { carrier: a.row.carrier, description: a.row.description, currency: a.row.currency, lines: a.lines, amount_minor: a.amount_minor, file: ex.example_file, row: ex.example_row, fix: ex.fix_command || '', suggestion: ex.suggestion || null };
     }).sort(function (a, b) { return b.lines - a.lines || (a.carrier < b.carrier ? -1 : a.carrier > b.carrier ? 1 : a.description < b.description ? -1 : 1); });
     fillTable('t-unmapped', [
       { label: 'Carrier', value: function (r) { return carrierCell(r.carrier); } },
@@ -421,7 +421,19 @@ export const CLIENT_JS = String.raw`
       { label: 'Amount', num: true, value: function (r) { return money(r.amount_minor, r.currency); } },
       { label: 'Example file', value: function (r) { return r.file; } },
       { label: 'Row', num: true, value: function (r) { return r.row; } },
+      { label: 'Suggested code', value: function (r) { return r.suggestion ? r.suggestion.code : ''; }, cls: function () { return 'mono'; } },
+      { label: 'Fix', value: function (r) { return r.fix ? el('code', { class: 'fix', title: r.suggestion ? 'suggestion: ' + r.suggestion.reason : 'fill in a canonical code' }, r.fix) : ''; } },
     ], um, 'Every charge description in this selection has a canonical code.');
+
+    var ov = (DATA.overrides || []).filter(function (r) { return !state.carrier || r.carrier === state.carrier; });
+    fillTable('t-overrides', [
+      { label: 'Carrier', value: function (r) { return carrierCell(r.carrier); } },
+      { label: 'Matches', value: function (r) { return r.match === 'code' ? 'carrier code' : 'label prefix'; } },
+      { label: 'Pattern', value: function (r) { return r.pattern; }, cls: function () { return 'mono'; } },
+      { label: 'Code', value: function (r) { return r.charge_code; }, cls: function () { return 'mono'; } },
+      { label: 'Lines', num: true, value: function (r) { return r.lines; } },
+      { label: 'Set by', value: function (r) { return r.source === 'config' ? 'config file' : (r.created_by || '') + (r.created_at ? ', ' + String(r.created_at).slice(0, 10) : ''); } },
+    ], ov, 'No charge-map overrides: every code comes from the built-in charge maps.');
 
     fillTable('t-files', [
       { label: 'File', value: function (r) { return r.file; } },

@@ -75,6 +75,7 @@ tbody tr:hover td { background: #f8fafc; }
 td.bad { color: var(--bad); font-weight: 600; } td.warnc { color: var(--warn); font-weight: 600; } td.zero { color: #cbd5e1; }
 td.mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
 td.msg { color: #334155; font-size: 12.5px; max-width: 560px; }
+code.fix { display: inline-block; min-width: 320px; font-size: 12px; user-select: all; }
 tr.empty td { color: var(--ok); font-style: italic; padding: 12px 10px; }
 .carrier { white-space: nowrap; } .dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 6px; vertical-align: 0; }
 .badge { display: inline-block; font-size: 11.5px; font-weight: 600; padding: 1px 8px; border-radius: 999px; background: #e2e8f0; color: #334155; }
@@ -139,8 +140,10 @@ export function renderReportHtml(data: ReportData, chart: ChartLibrary): string 
   <section class="tables">
     <div class="card"><h2>Unreconciled invoices</h2><p class="sub">The charges do not add up to the total the invoice states. Difference = sum of charges &minus; stated total.</p>
       <div class="scroll"><table id="t-unreconciled"></table></div><p class="more" id="t-unreconciled-more"></p></div>
-    <div class="card"><h2>Unmapped charge descriptions</h2><p class="sub">No canonical code yet: add them to <code>carriers/&lt;id&gt;/charges.ts</code>. Example = a file and line to look at.</p>
+    <div class="card"><h2>Unmapped charge descriptions</h2><p class="sub">No canonical code yet. Fix = the command that maps it (with the suggested code, or <code>&lt;code&gt;</code> to fill in); then run <code>etl remap</code>. Example = a file and line to look at.</p>
       <div class="scroll"><table id="t-unmapped"></table></div><p class="more" id="t-unmapped-more"></p></div>
+    <div class="card"><h2>Charge-map overrides in use</h2><p class="sub">Set by operators (<code>etl charges map</code> or the config file's <code>charges:</code>); they win over the built-in charge maps. Lines = loaded charge lines the override matches and that carry its code.</p>
+      <div class="scroll"><table id="t-overrides"></table></div><p class="more" id="t-overrides-more"></p></div>
     <div class="card"><h2>Data-quality issues by file</h2><p class="sub">Files with stored issues, errors first. Files without current invoices (quarantined, superseded) are filtered by carrier and account only.</p>
       <div class="scroll"><table id="t-files"></table></div><p class="more" id="t-files-more"></p></div>
   </section>
