@@ -170,7 +170,11 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
 
   /** Sheet of the line being cleaned (workbooks), for issue locations. */
   let sheet: string | undefined;
-  const at = (row: number, column: string): IssueLocation => (sheet === undefined ? { file, row, column } : { file, sheet, row, column });
+  // '' = the layout has no such column (a message about a field it never fills)
+  const at = (row: number, column: string): IssueLocation => {
+    const base = sheet === undefined ? { file, row } : { file, sheet, row };
+    return column === '' ? base : { ...base, column };
+  };
 
   // Every row repeats its invoice's fields: parse them once per run of equal rows.
   let lastRaw: RawInvoice | null = null;
@@ -213,7 +217,8 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     const row = line.row;
     const cols = line.columns;
     sheet = line.sheet;
-    const invoice = header(line.invoice, row, cols);
+    // invoice fields read from a row above (a summary row) are reported where they are
+    const invoice = header(line.invoice, line.invoice.row ?? row, cols);
     if (invoice === null) return null;
     const currency = invoice.currency;
 
