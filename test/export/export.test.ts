@@ -172,7 +172,7 @@ for (const dialect of DIALECTS) {
       const divisors = await t.db.db.selectFrom('volumetric_divisors').selectAll().orderBy('carrier').orderBy('dimension_unit').execute();
       assert.deepEqual(
         divisors.map((d) => `${d.carrier} ${d.dimension_unit}/${d.weight_unit} ${d.divisor}`),
-        ['dhl cm/kg 5000', 'dsv cm/kg 5000', 'gls cm/kg 6000', 'royal-mail cm/kg 5000', 'ups cm/kg 5000', 'ups in/lb 139'],
+        ['dhl cm/kg 5000', 'dpd cm/kg 6000', 'dsv cm/kg 5000', 'gls cm/kg 6000', 'royal-mail cm/kg 5000', 'ups cm/kg 5000', 'ups in/lb 139'],
       );
     });
 
