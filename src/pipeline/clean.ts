@@ -182,7 +182,8 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
 
   function header(inv: RawInvoice, row: number, cols: ColumnLabels): CleanInvoice | null {
     if (
-      lastRaw !== null && lastHeader !== null &&
+      // an unusable header is remembered too: its problems are reported once, where they are
+      lastRaw !== null &&
       (lastRaw === inv ||
         (lastRaw.number === inv.number && lastRaw.date === inv.date && lastRaw.accountNumber === inv.accountNumber &&
           lastRaw.currency === inv.currency && lastRaw.statedTotal === inv.statedTotal))
@@ -200,7 +201,11 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
       sink.push(issue('error', 'bad_date', at(row, cols.invoiceDate), `"${inv.date}" is not a date in ${locale.dateFormats.join(' or ')}`));
     }
     const statedTotalMinor = inv.statedTotal === '' ? null : amount(inv.statedTotal, currency, row, cols.statedTotal, 'invoice total');
-    if (sink.errors > before || invoiceDate === null) return null;
+    if (sink.errors > before || invoiceDate === null) {
+      lastRaw = inv;
+      lastHeader = null;
+      return null;
+    }
     const h = {
       invoiceNumber: inv.number,
       accountNumber: inv.accountNumber || defaultAccount,
