@@ -10,7 +10,7 @@ export const DPD_PORTAL = {
   fields: { user: 'gebruikersnaam', password: 'wachtwoord', code: 'verificatiecode', from: 'vanaf', to: 'tot' },
   buttons: { cookieAccept: 'Alle cookies accepteren', login: 'Inloggen', verify: 'Bevestigen', search: 'Zoeken', next: 'Volgende' },
   dateFormat: 'DD.MM.YYYY',
-  messages: { badCredentials: 'invalid username or password', badCode: 'invalid code', maintenance: 'maintenance' },
+  messages: { badCredentials: 'invalid username or password', maintenance: 'maintenance' },
 } as const satisfies PortalMarkup;
 
 export const downloadDpd = standardDownload(DPD_PORTAL);

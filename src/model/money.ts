@@ -28,14 +28,3 @@ export function formatMinor(minor: number, currency: string): string {
   if (digits === 0) return sign + abs;
   return `${sign}${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
 }
-
-/**
- * Rounds `numerator / denominator` half away from zero, in integers. The only rounding rule we
- * apply (for derived money such as a tax computed from a rate); parsed amounts are never rounded.
- */
-export function divideRounded(numerator: number, denominator: number): number {
-  const q = Math.trunc(numerator / denominator);
-  const r = numerator - q * denominator;
-  if (Math.abs(r) * 2 >= Math.abs(denominator)) return q + Math.sign(numerator) * Math.sign(denominator);
-  return q;
-}
