@@ -34,5 +34,4 @@ describe('lint: a carrier imports only src/carrier-kit', () => {
     // the engine itself may import anything
     assert.deepEqual(await restrictedImports('src/commands/extra.ts', "import { createCleaner } from '../pipeline/clean.js';\nexport const c = createCleaner;\n"), []);
   });
-
 });
