@@ -4,6 +4,7 @@
  * invoice unreconciled, 2 usage or configuration error, 3 system failure.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { CARRIERS } from '../carriers/index.js';
 import { chargesCommand, chargesMapCommandRun } from './commands/charges.js';
 import { withContext, withRunLock } from './commands/context.js';
 import { ingestCommand } from './commands/ingest.js';
@@ -37,7 +38,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('ingest')
     .description('parse local invoice files and load them')
-    .option('--carrier <id>', 'carrier of the files (ups, dhl, gls, dsv, royal-mail); without it each file\'s carrier is recognized from its content')
+    .option('--carrier <id>', `carrier of the files (${CARRIERS.map((c) => c.id).join(', ')}); without it each file's carrier is recognized from its content`)
     .option('--account <number>', 'account number for files that do not state one')
     .option('--config <file>', 'charge-map overrides (its charges: section; env ETL_CONFIG; default ./etl.config.yaml if present)')
     .option('--wait-lock <seconds>', 'when another load holds the database, wait this long instead of stopping', parseSeconds)

@@ -1,13 +1,14 @@
 /**
- * TEMPLATE: the header names of the carrier's invoice file, as data (design.md habit 4). Each
- * field lists every spelling seen (languages, exporter versions); the parser compares them
- * trimmed and case-insensitively, so the column order in the file does not matter.
+ * TEMPLATE: the carrier's column names as data (design.md habit 4). Each field lists every
+ * spelling seen (languages, exporter versions); the kit compares them without case, spaces or
+ * punctuation, in any column order, and ignores columns not listed here.
  *
  * Replace the example names with the ones the carrier really writes, and cite where each was
  * seen (a shared/formats.md section and its source tag) in a comment next to it.
  */
 
-export const HEADER_ALIASES = {
+/** One row per charge (the CSV export). */
+export const CSV_COLUMNS = {
   invoiceNumber: ['Invoice Number', 'Invoice No.', 'Rechnungsnummer'],
   invoiceDate: ['Invoice Date', 'Rechnungsdatum'],
   accountNumber: ['Account Number', 'Customer Number', 'Kundennummer'],
@@ -26,16 +27,26 @@ export const HEADER_ALIASES = {
   amount: ['Amount', 'Net Amount', 'Betrag'],
 } as const satisfies Record<string, readonly string[]>;
 
-export type Field = keyof typeof HEADER_ALIASES;
+/** Without these a row cannot be loaded; a header missing one is quarantined, naming it. */
+export const CSV_REQUIRED = ['invoiceNumber', 'invoiceDate', 'chargeDescription', 'amount'] as const;
 
-/** Without these a row cannot be loaded: a header that lacks one is not this carrier's file. */
-export const REQUIRED_FIELDS = ['invoiceNumber', 'invoiceDate', 'chargeDescription', 'amount'] as const satisfies readonly Field[];
+/** Which engine message label each column provides (fields named like a label need no entry). */
+export const CSV_LABELS = { statedTotal: 'invoiceTotal', description: 'chargeDescription', billedWeight: 'weight' } as const;
 
-/** Delimiters the carrier's exports use; the parser sniffs which one a file has. */
-export const DELIMITERS: readonly string[] = [',', ';'];
+/**
+ * One row per parcel (the spreadsheet export), freight and fuel in columns of their own: each
+ * amount column becomes a charge named by its header text.
+ */
+export const SHEET_COLUMNS = {
+  invoiceNumber: ['Invoice Number'],
+  invoiceDate: ['Invoice Date'],
+  trackingNumber: ['Tracking Number'],
+  weight: ['Weight (kg)'],
+  freight: ['Freight'],
+  fuel: ['Fuel Surcharge'],
+} as const satisfies Record<string, readonly string[]>;
+
+export const SHEET_REQUIRED = ['invoiceNumber', 'invoiceDate', 'trackingNumber', 'freight'] as const;
 
 /** The carrier's weight unit codes → canonical units (`kg`, `lb`, `oz`). */
 export const WEIGHT_UNITS: Readonly<Record<string, string>> = { KG: 'kg', KGS: 'kg', LB: 'lb', LBS: 'lb', OZ: 'oz' };
-
-/** Unit of the weight column when the file has no unit column. */
-export const DEFAULT_WEIGHT_UNIT = 'kg';

@@ -111,9 +111,8 @@ export const WEIGHT_UNIT = 'kg';
 export const DIMENSION_UNIT = 'cm';
 
 /**
- * How messages name the columns that have no single header cell: the XC slot a charge name came
- * from is not known to `clean` (one row holds up to nine), so unmapped-charge warnings point at
- * the slots generically; the message names the charge and its code.
+ * How row-level messages name the XC slots as a whole; each charge names its own slot
+ * (`RawCharge.descriptionColumn`: `XC3 Name`), which unmapped-charge warnings use.
  */
 export const XC_NAME_COLUMNS = 'XCn Name';
 export const XC_DISCOUNT_COLUMNS = 'XCn Discount';

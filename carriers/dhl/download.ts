@@ -10,7 +10,7 @@ export const DHL_PORTAL = {
   fields: { user: 'email', password: 'password', code: 'token', from: 'dateFrom', to: 'dateTo' },
   buttons: { cookieAccept: 'Allow all', login: 'Sign in', verify: 'Confirm', search: 'Apply filter', next: 'Next page' },
   dateFormat: 'YYYY-MM-DD',
-  messages: { badCredentials: 'invalid username or password', badCode: 'invalid code', maintenance: 'maintenance' },
+  messages: { badCredentials: 'invalid username or password', maintenance: 'maintenance' },
 } as const satisfies PortalMarkup;
 
 const PREPARE = 'Prepare download';

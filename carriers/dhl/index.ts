@@ -17,6 +17,8 @@ export const dhl: CarrierAdapter = Object.freeze({
     defaultCurrency: 'EUR',
   }),
   charges: DHL_CHARGES,
+  // DHL Express's published rule: cm / 5000 → kg
+  volumetricDivisors: Object.freeze([Object.freeze({ dimensionUnit: 'cm', weightUnit: 'kg', divisor: 5000 } as const)]),
   detect: detectDhl,
   parse: parseDhl,
   download: downloadDhl,

@@ -10,7 +10,7 @@ export const DSV_PORTAL = {
   fields: { user: 'username', password: 'password', code: 'mfaCode', from: 'fromDate', to: 'toDate' },
   buttons: { cookieAccept: 'Accepter alle', login: 'Log ind', verify: 'Bekræft', search: 'Søg', next: 'Næste' },
   dateFormat: 'DD.MM.YYYY',
-  messages: { badCredentials: 'invalid username or password', badCode: 'invalid code', maintenance: 'maintenance' },
+  messages: { badCredentials: 'invalid username or password', maintenance: 'maintenance' },
 } as const satisfies PortalMarkup;
 
 export const downloadDsv = standardDownload(DSV_PORTAL);

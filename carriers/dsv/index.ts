@@ -25,6 +25,8 @@ export const dsv: CarrierAdapter = Object.freeze({
     defaultCurrency: 'DKK',
   }),
   charges: DSV_CHARGES,
+  // no single published parcel divisor for every contract: a configurable default
+  volumetricDivisors: Object.freeze([Object.freeze({ dimensionUnit: 'cm', weightUnit: 'kg', divisor: 5000 } as const)]),
   detect: detectDsv,
   parse: parseDsv,
   download: downloadDsv,

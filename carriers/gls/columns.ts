@@ -9,10 +9,8 @@
  *
  * Positions are 1-based, as formats.md writes them.
  */
-import type { ColumnLabels } from '../../src/carrier-kit/index.js';
-
 /** Both layouts are semicolon-separated [AT-IMP; formats.md 8.4]. */
-export const DELIMITER = ';';
+export const DELIMITERS = [';'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Legacy detail CSV (formats.md 4b.1 [AT-IMP], 8.4)
@@ -70,43 +68,23 @@ export const LEGACY_SURCHARGES: readonly LegacySurcharge[] = [
 /** Charge name of column 19, which holds the freight only (formats.md 8.4). */
 export const LEGACY_FREIGHT_DESCRIPTION = 'Fracht';
 
-/** `19 Net Amount`: how messages name a legacy column. */
-export function legacyLabel(key: LegacyColumn): string {
-  const [pos, name] = LEGACY_COL[key];
-  return `${pos} ${name}`;
-}
+/** Which engine message label each legacy column provides. */
+export const LEGACY_LABELS = {
+  accountNumber: 'customerNumber',
+  trackingNumber: 'parcelNumber',
+  shipDate: 'labelDate',
+  enteredWeight: 'billedWeight',
+} as const;
 
-/** `10 Maut`: how messages name a surcharge column. */
-export function surchargeLabel(s: LegacySurcharge): string {
-  return `${s.position} ${s.description}`;
-}
-
-export const LEGACY_COLUMN_LABELS: ColumnLabels = {
-  invoiceNumber: legacyLabel('invoiceNumber'),
-  invoiceDate: legacyLabel('invoiceDate'),
-  accountNumber: legacyLabel('customerNumber'),
-  // The layout has no currency, no invoice total, no dimensions, package count or incentive;
-  // these name the nearest column for messages that cannot occur while the fields stay ''.
-  currency: legacyLabel('netAmount'),
-  statedTotal: legacyLabel('netAmount'),
-  trackingNumber: legacyLabel('parcelNumber'),
-  shipDate: legacyLabel('labelDate'),
-  packageCount: legacyLabel('parcelNumber'),
-  enteredWeight: legacyLabel('billedWeight'),
-  billedWeight: legacyLabel('billedWeight'),
-  dimensions: legacyLabel('billedWeight'),
-  volumetricWeight: legacyLabel('billedWeight'),
-  incentive: legacyLabel('netAmount'),
-  // A charge name that does not map can only come from LEGACY_SURCHARGES (or the freight name).
-  description: '10-17 Surcharges',
-};
+/** A 23rd field is allowed only empty: some exporters end each line with a `;` (inferred). */
+export const LEGACY_TRAILING: readonly [number, string] = [23, 'after the last column'];
 
 // ---------------------------------------------------------------------------------------------
 // Header CSV, one row per charge (formats.md 8.4)
 
 /**
  * Header names per field, every spelling we support: Danish and German as formats.md 8.4
- * lists them, plus the unabbreviated forms. Compared after `normalizeHeader`, so case, spaces,
+ * lists them, plus the unabbreviated forms. Compared after the kit's `normalizeName`, so case, spaces,
  * dots, hyphens and brackets do not matter (`Empfänger-PLZ` = `Empfänger PLZ`).
  */
 export const HEADER_ALIASES = {
@@ -136,7 +114,12 @@ export const REQUIRED_HEADER_FIELDS = ['invoiceNumber', 'invoiceDate', 'parcelNu
 /** Weight column unit: both languages name it in the header, `(kg)` (formats.md 8.4). */
 export const HEADER_WEIGHT_UNIT = 'kg';
 
-/** Lower case, NFC, letters and digits only: `Vægt (kg)` → `vægtkg`, `Fakturanr.` → `fakturanr`. */
-export function normalizeHeader(name: string): string {
-  return name.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
-}
+/** Which engine message label each header column provides. */
+export const HEADER_LABELS = {
+  trackingNumber: 'parcelNumber',
+  packageCount: 'parcelNumber',
+  enteredWeight: 'weight',
+  billedWeight: 'weight',
+  statedTotal: 'amount',
+  incentive: 'amount',
+} as const;

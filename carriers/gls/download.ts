@@ -10,7 +10,7 @@ export const GLS_PORTAL = {
   fields: { user: 'benutzer', password: 'kennwort', code: 'einmalcode', from: 'von', to: 'bis' },
   buttons: { cookieAccept: 'Alle akzeptieren', login: 'Anmelden', verify: 'Bestätigen', search: 'Suchen', next: 'Weiter' },
   dateFormat: 'DD.MM.YYYY',
-  messages: { badCredentials: 'invalid username or password', badCode: 'invalid code', maintenance: 'maintenance' },
+  messages: { badCredentials: 'invalid username or password', maintenance: 'maintenance' },
 } as const satisfies PortalMarkup;
 
 export const downloadGls = standardDownload(GLS_PORTAL);

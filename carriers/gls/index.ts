@@ -1,24 +1,23 @@
-import type { CarrierAdapter } from '../../src/carrier-kit/index.js';
+import { defineCarrier } from '../../src/carrier-kit/index.js';
 import { downloadGls } from './download.js';
 import { GLS_CHARGES } from './charges.js';
-import { detectGls, parseGls } from './parse.js';
+import { header, legacy } from './layouts.js';
 
-/** GLS invoice CSVs: the German legacy detail CSV and the header CSV. See README.md here. */
-export const gls: CarrierAdapter = Object.freeze({
+/** GLS invoice CSVs: the header CSV and the German legacy detail CSV. See README.md here. */
+export const gls = defineCarrier({
   id: 'gls',
   name: 'GLS',
-  accepts: Object.freeze(['csv']),
   // Latin-1 legacy files are read as Windows-1252, its superset (the engine's default).
-  locale: Object.freeze({
-    // The header CSV's format (formats.md 8.4). Each layout also announces its own format on
-    // its first batch: the legacy layout's amounts are integer cents.
-    number: Object.freeze({ decimal: ',', thousands: '.' }),
-    dateFormats: Object.freeze(['DD.MM.YYYY', 'DD-MM-YYYY'] as const),
+  locale: {
+    // The header CSV's format (formats.md 8.4); the legacy layout's amounts are integer cents.
+    number: { decimal: ',', thousands: '.' },
+    dateFormats: ['DD.MM.YYYY', 'DD-MM-YYYY'],
     // The legacy layout has no currency column; it is a German (EUR) export.
     defaultCurrency: 'EUR',
-  }),
+  },
   charges: GLS_CHARGES,
-  detect: detectGls,
-  parse: parseGls,
+  // GLS publishes no single parcel divisor for every contract: a configurable default
+  volumetricDivisors: [{ dimensionUnit: 'cm', weightUnit: 'kg', divisor: 6000 }],
+  layouts: [header, legacy],
   download: downloadGls,
 });

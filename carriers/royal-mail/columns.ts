@@ -1,15 +1,14 @@
 /**
- * Royal Mail's two invoice layouts as data (shared/formats.md 5A, 5B). Both are positional: the
- * header is checked, then columns are read by position, because the pipe download repeats
- * `VAT Rate`/`VAT Total` five times and the BEx export's names are only informational [T-RM].
- * Positions are 1-based, as messages name them (`33 Net Value`).
+ * Royal Mail's two invoice layouts as data (shared/formats.md 5A, 5B). Both are read by header
+ * name, in any column order (BEx reports are user-configurable); messages name a column by its
+ * 1-based position and header text (`33 Net Value`). The repeated `VAT Rate`/`VAT Total` pairs of
+ * the pipe download are never read.
  */
-import type { ColumnLabels } from '../../src/carrier-kit/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // 5A: single-invoice download, pipe-separated, cp1252 [CA-RM]
 
-/** The download's one header row, in order (34 names, five repeated VAT pairs) [CA-RM]. */
+/** The download's one header row as Royal Mail writes it (34 names, five repeated VAT pairs) [CA-RM]. */
 export const PIPE_HEADER = [
   'Royal Mail Address', 'Document Type', 'Document Number', 'Account Number', 'Total Net', 'Total VAT', 'Total Gross',
   'Invoice Date', 'Customer Address', 'Terms', 'Payment Type/Code', 'Legal Entity', 'Pay By',
@@ -18,24 +17,39 @@ export const PIPE_HEADER = [
   'Net Value', 'VAT Code',
 ] as const;
 
-export const PIPE_WIDTH = PIPE_HEADER.length;
 export const PIPE_DELIMITER = '|';
 
-/** 1-based positions of the columns we read. */
-export const PIPE_COL = {
-  royalMailAddress: 1,
-  documentNumber: 3,
-  accountNumber: 4,
-  totalNet: 5,
-  invoiceDate: 8,
-  docketNumber: 24,
-  postingDate: 25,
-  poster: 26,
-  service: 29,
-  quantity: 30,
-  weight: 31,
-  netValue: 33,
-} as const satisfies Record<string, number>;
+/** The columns we read, by every name we accept (compared without case, spaces or punctuation). */
+export const PIPE_COLUMNS = {
+  documentNumber: ['Document Number', 'Document No.'],
+  accountNumber: ['Account Number', 'Account No.'],
+  totalNet: ['Total Net'],
+  invoiceDate: ['Invoice Date'],
+  docketNumber: ['Docket Number', 'Docket No.'],
+  postingDate: ['Posting Date'],
+  poster: ['Poster'],
+  service: ['Service'],
+  quantity: ['Quantity'],
+  weight: ['Weight (kg)', 'Weight'],
+  netValue: ['Net Value'],
+} as const satisfies Record<string, readonly string[]>;
+
+export const PIPE_REQUIRED = ['documentNumber', 'accountNumber', 'totalNet', 'invoiceDate', 'docketNumber', 'service', 'netValue'] as const;
+
+/** Which engine message label each pipe column provides. */
+export const PIPE_LABELS = {
+  invoiceNumber: 'documentNumber',
+  // no currency column (LAYOUT_CURRENCY): point at the stated total
+  currency: 'totalNet',
+  statedTotal: 'totalNet',
+  trackingNumber: 'docketNumber',
+  shipDate: 'postingDate',
+  packageCount: 'quantity',
+  enteredWeight: 'weight',
+  billedWeight: 'weight',
+  incentive: 'netValue',
+  description: 'service',
+} as const;
 
 /**
  * Docket services that bill the account, not a posting: an invoice-level charge with no
@@ -52,7 +66,7 @@ export const PIPE_ADMIN_SERVICES: readonly string[] = ['Sales Order Admin Charge
 // indices (0-based there: 0 date, 1 sales order, 9/10 country, 11/12 product, 20 volume,
 // 32 net value, 34 gross value).
 
-/** Row 2 of the export: the column names (38). */
+/** The column names of the export as we know it (38), in its usual order; read by name. */
 export const BEX_HEADER = [
   'Sales Order Date', // ours; T-RM field 1 "date", RM-SAP idx 0
   'Sales Order No.', // T-RM
@@ -94,37 +108,43 @@ export const BEX_HEADER = [
   'Payment Status', // ours
 ] as const;
 
-export const BEX_WIDTH = BEX_HEADER.length;
 export const BEX_DELIMITER = ',';
 
-/** Row 1: group labels, each written above the first column of its group [T-RM]. */
-export const BEX_GROUPS = [
-  [1, 'Sales Order'],
-  [4, 'Invoice'],
-  [10, 'Destination'],
-  [12, 'Product'],
-  [16, 'Volumes'],
-  [25, 'Charges'],
-] as const satisfies ReadonlyArray<readonly [number, string]>;
+/**
+ * The columns we read, by every name we accept: a BEx report's columns can be reordered and
+ * renamed by its user (`Product Description` for `Product Name`), and extra ones added.
+ */
+export const BEX_COLUMNS = {
+  salesOrderDate: ['Sales Order Date', 'Order Date'],
+  salesOrderNo: ['Sales Order No.', 'Sales Order Number', 'Sales Order No'],
+  invoiceNumber: ['Invoice Number', 'Invoice No.'],
+  invoiceDate: ['Invoice Date'],
+  accountNumber: ['Account Number', 'Account No.'],
+  countryCode: ['Country Code', 'Destination Country Code'],
+  productCode: ['Product Code', 'Product ID'],
+  productName: ['Product Name', 'Product Description'],
+  volume: ['Volume', 'Items', 'Quantity'],
+  totalWeight: ['Total Weight'],
+  weightUnit: ['Weight Unit', 'Unit of Weight'],
+  netValue: ['Net Value', 'Net Amount'],
+} as const satisfies Record<string, readonly string[]>;
 
-/** 1-based positions of the columns we read. */
-export const BEX_COL = {
-  salesOrderDate: 1,
-  salesOrderNo: 2,
-  invoiceNumber: 4,
-  invoiceDate: 5,
-  accountNumber: 6,
-  countryCode: 10,
-  productCode: 12,
-  productName: 13,
-  volume: 21,
-  totalWeight: 22,
-  weightUnit: 24,
-  netValue: 33,
-} as const satisfies Record<string, number>;
+/** Without these a row cannot be loaded. */
+export const BEX_REQUIRED = ['salesOrderNo', 'invoiceNumber', 'invoiceDate', 'accountNumber', 'productCode', 'productName', 'volume', 'netValue'] as const;
 
-/** The header names that must sit at these positions (ours may be renamed by a real export). */
-export const BEX_REQUIRED = ['salesOrderNo', 'invoiceNumber', 'invoiceDate', 'accountNumber', 'productCode', 'productName', 'volume', 'netValue'] as const satisfies ReadonlyArray<keyof typeof BEX_COL>;
+/** Which engine message label each BEx column provides. */
+export const BEX_LABELS = {
+  currency: 'netValue',
+  // no per-invoice total in BEx; the Overall Result row is the file's control total
+  statedTotal: 'netValue',
+  trackingNumber: 'salesOrderNo',
+  shipDate: 'salesOrderDate',
+  packageCount: 'volume',
+  enteredWeight: 'totalWeight',
+  billedWeight: 'totalWeight',
+  incentive: 'netValue',
+  description: 'productName',
+} as const;
 
 /** First field of SAP BEx's file total row: the control total (formats.md 5B, 8.1). */
 export const BEX_OVERALL_RESULT = 'Overall Result';
@@ -132,8 +152,8 @@ export const BEX_OVERALL_RESULT = 'Overall Result';
 export const BEX_SUBTOTAL = 'Result';
 /** SAP's "not assigned": an empty cell [RM-SAP]. */
 export const BEX_NOT_ASSIGNED = '#';
-/** Lines a BEx export may have before its group-label row (a report title) [RM-SAP skips 3]. */
-export const BEX_MAX_TITLE_LINES = 3;
+/** Lines a BEx export may have before its column names: a report title [RM-SAP skips 3] and the group labels. */
+export const BEX_MAX_ROWS_ABOVE = 4;
 
 /**
  * Product codes that are not postage: administration and adjustment rows (formats.md 5B). They
@@ -155,55 +175,3 @@ export const BEX_WEIGHT_UNITS: Readonly<Record<string, string>> = { KG: 'kg', ''
  */
 export const LAYOUT_CURRENCY = 'GBP';
 
-/** Header names compare without case and whitespace (`Weight(kg)`, `NET VALUE`). */
-export function normalizeName(name: string): string {
-  return name.replace(/^\uFEFF/, '').replace(/\s+/g, '').toLowerCase();
-}
-
-function pipeLabel(pos: number): string {
-  return `${pos} ${PIPE_HEADER[pos - 1] ?? ''}`;
-}
-
-export function bexLabel(pos: number): string {
-  return `${pos} ${BEX_HEADER[pos - 1] ?? ''}`;
-}
-
-export const PIPE_NET_VALUE = pipeLabel(PIPE_COL.netValue);
-export const BEX_NET_VALUE = bexLabel(BEX_COL.netValue);
-
-export const PIPE_LABELS: ColumnLabels = Object.freeze({
-  invoiceNumber: pipeLabel(PIPE_COL.documentNumber),
-  invoiceDate: pipeLabel(PIPE_COL.invoiceDate),
-  accountNumber: pipeLabel(PIPE_COL.accountNumber),
-  // no currency column (LAYOUT_CURRENCY): point at the stated total
-  currency: pipeLabel(PIPE_COL.totalNet),
-  statedTotal: pipeLabel(PIPE_COL.totalNet),
-  trackingNumber: pipeLabel(PIPE_COL.docketNumber),
-  shipDate: pipeLabel(PIPE_COL.postingDate),
-  packageCount: pipeLabel(PIPE_COL.quantity),
-  enteredWeight: pipeLabel(PIPE_COL.weight),
-  billedWeight: pipeLabel(PIPE_COL.weight),
-  // not read (no such columns); named for completeness
-  dimensions: pipeLabel(PIPE_COL.weight),
-  volumetricWeight: pipeLabel(PIPE_COL.weight),
-  incentive: pipeLabel(PIPE_COL.netValue),
-  description: pipeLabel(PIPE_COL.service),
-});
-
-export const BEX_LABELS: ColumnLabels = Object.freeze({
-  invoiceNumber: bexLabel(BEX_COL.invoiceNumber),
-  invoiceDate: bexLabel(BEX_COL.invoiceDate),
-  accountNumber: bexLabel(BEX_COL.accountNumber),
-  currency: bexLabel(BEX_COL.netValue),
-  // no per-invoice total in BEx; the Overall Result row is the file's control total
-  statedTotal: bexLabel(BEX_COL.netValue),
-  trackingNumber: bexLabel(BEX_COL.salesOrderNo),
-  shipDate: bexLabel(BEX_COL.salesOrderDate),
-  packageCount: bexLabel(BEX_COL.volume),
-  enteredWeight: bexLabel(BEX_COL.totalWeight),
-  billedWeight: bexLabel(BEX_COL.totalWeight),
-  dimensions: bexLabel(BEX_COL.totalWeight),
-  volumetricWeight: bexLabel(BEX_COL.totalWeight),
-  incentive: bexLabel(BEX_COL.netValue),
-  description: bexLabel(BEX_COL.productName),
-});

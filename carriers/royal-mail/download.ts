@@ -10,7 +10,7 @@ export const ROYAL_MAIL_PORTAL = {
   fields: { user: 'accountEmail', password: 'accountPassword', code: 'securityCode', from: 'fromDate', to: 'toDate' },
   buttons: { cookieAccept: 'Accept cookies', login: 'Sign in', verify: 'Continue', search: 'Find invoices', next: 'Next' },
   dateFormat: 'DD/MM/YYYY',
-  messages: { badCredentials: 'invalid username or password', badCode: 'invalid code', maintenance: 'maintenance' },
+  messages: { badCredentials: 'invalid username or password', maintenance: 'maintenance' },
 } as const satisfies PortalMarkup;
 
 export const downloadRoyalMail = standardDownload(ROYAL_MAIL_PORTAL);

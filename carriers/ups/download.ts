@@ -10,7 +10,7 @@ export const UPS_PORTAL = {
   fields: { user: 'userid', password: 'pwd', code: 'otp', from: 'startDate', to: 'endDate' },
   buttons: { cookieAccept: 'Accept All Cookies', login: 'Log In', verify: 'Verify', search: 'Search', next: 'Next' },
   dateFormat: 'YYYY-MM-DD',
-  messages: { badCredentials: 'invalid username or password', badCode: 'invalid code', maintenance: 'maintenance' },
+  messages: { badCredentials: 'invalid username or password', maintenance: 'maintenance' },
 } as const satisfies PortalMarkup;
 
 export const downloadUps = standardDownload(UPS_PORTAL);

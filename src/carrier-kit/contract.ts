@@ -10,6 +10,7 @@ import type { DateFormat } from '../parsing/dates.js';
 import type { TextEncoding } from '../parsing/text.js';
 import type { SheetGrid } from '../parsing/xlsx.js';
 import type { DownloadContext } from './portal.js';
+import type { VolumetricDivisor } from './layout.js';
 
 /** How a carrier writes values; used by `clean`, never re-implemented per carrier. */
 export interface CarrierLocale {
@@ -74,6 +75,11 @@ export interface RawInvoice {
   readonly currency: string;
   /** The total the file states for the invoice ('' when it states none). */
   readonly statedTotal: string;
+  /**
+   * Physical row the invoice fields were read from, when not the line's own row (Royal Mail's
+   * summary row above its dockets): problems with them point there.
+   */
+  readonly row?: number;
 }
 
 /** Shipment fields as written in the file ('' when absent). */
@@ -192,6 +198,8 @@ export interface CarrierAdapter {
   readonly accepts: readonly string[];
   /** Encoding of files that are not valid UTF-8 (default cp1252; DSV's Danish files: iso-8859-10). */
   readonly legacyEncoding?: TextEncoding;
+  /** Default volumetric divisors, seeded by `etl migrate` when the carrier has none yet. */
+  readonly volumetricDivisors?: readonly VolumetricDivisor[];
   readonly locale: CarrierLocale;
   readonly charges: ChargeMap;
   /**

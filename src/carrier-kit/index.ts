@@ -26,3 +26,19 @@ export type { DownloadContext, PortalCredentials, PortalDocument } from './porta
 export { PortalError } from '../errors.js';
 export { acceptCookies, checkResponse, listInvoices, signIn, standardDownload, type PortalMarkup } from './portal-flow.js';
 export { indexHeader, missingFields, type HeaderIndex } from './header.js';
+export { defineCarrier, normalizeName } from './define.js';
+export {
+  defineLayout,
+  type CarrierDefinition,
+  type ChargeDraft,
+  type HeaderColumns,
+  type InvoiceDraft,
+  type Layout,
+  type LayoutDetect,
+  type LineDraft,
+  type PositionColumns,
+  type Row,
+  type RowKind,
+  type ShipmentDraft,
+  type VolumetricDivisor,
+} from './layout.js';

@@ -17,7 +17,7 @@ export interface PortalMarkup {
   /** How the search form wants dates. */
   readonly dateFormat: 'YYYY-MM-DD' | 'DD.MM.YYYY' | 'DD/MM/YYYY';
   /** Words of the portal's own error messages, by meaning (lower case). */
-  readonly messages: { readonly badCredentials: string; readonly badCode: string; readonly maintenance: string };
+  readonly messages: { readonly badCredentials: string; readonly maintenance: string };
 }
 
 function formatDate(iso: string, f: PortalMarkup['dateFormat']): string {

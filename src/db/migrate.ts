@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
+import { CARRIERS } from '../../carriers/index.js';
 import type { Dialect } from './connect.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { portalMigration } from './migrations/0002-portal.js';
@@ -28,6 +29,7 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
   if (result.error !== undefined) return result;
   try {
     const viewsRefreshed = await refreshViews(db, dialect);
+    await seedVolumetricDivisors(db);
     return { ...result, viewsRefreshed };
   } catch (error) {
     return { ...result, error };
@@ -46,4 +48,21 @@ export async function refreshViews(db: Kysely<Database>, dialect: Dialect): Prom
     await trx.insertInto('etl_meta').values({ key: 'views_hash', value: hash }).execute();
   });
   return true;
+}
+
+/**
+ * Each carrier's default volumetric divisors come from its adapter (no migration per carrier):
+ * rows a carrier does not have yet are added; existing rows, which analysts may have edited to
+ * match their contracts, are never touched. Read-only when nothing is missing.
+ */
+async function seedVolumetricDivisors(db: Kysely<Database>): Promise<void> {
+  const have = new Set((await db.selectFrom('volumetric_divisors').select(['carrier', 'dimension_unit']).execute()).map((r) => `${r.carrier} ${r.dimension_unit}`));
+  const missing = CARRIERS.flatMap((c) =>
+    (c.volumetricDivisors ?? [])
+      .filter((d) => !have.has(`${c.id} ${d.dimensionUnit}`))
+      .map((d) => ({ carrier: c.id, dimension_unit: d.dimensionUnit, weight_unit: d.weightUnit, divisor: d.divisor })),
+  );
+  if (missing.length === 0) return;
+  // two processes migrating at once may both see a row missing: the second insert is a no-op
+  await db.insertInto('volumetric_divisors').values(missing).onConflict((oc) => oc.columns(['carrier', 'dimension_unit']).doNothing()).execute();
 }

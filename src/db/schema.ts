@@ -6,7 +6,6 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 
-type Bool = ColumnType<boolean | number, boolean | number, boolean | number>;
 type NullableBool = ColumnType<boolean | number | null, boolean | number | null, boolean | number | null>;
 type Timestamp = ColumnType<string | Date, string, string>;
 

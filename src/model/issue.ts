@@ -77,10 +77,6 @@ export function formatLocation(at: IssueLocation): string {
   return parts.join(', ');
 }
 
-export function hasErrors(issues: readonly Issue[]): boolean {
-  return issues.some((i) => i.severity === 'error');
-}
-
 /**
  * Collects the issues of one file. Keeps the first `perCode` of each code (a 500k-row file with
  * one unknown charge name must not store 500k warnings) and counts the rest, which `list()`
@@ -106,11 +102,6 @@ export class IssueSink {
     const n = (this.counts.get(i.code) ?? 0) + 1;
     this.counts.set(i.code, n);
     if (n <= this.perCode) this.kept.push(i);
-  }
-
-  /** How many issues of `code` were pushed. */
-  count(code: IssueCode): number {
-    return this.counts.get(code) ?? 0;
   }
 
   /** Errors other than the listed codes (e.g. a total mismatch loads but is still an error). */

@@ -31,17 +31,6 @@ export function formatMinor(minor: number | bigint, currency: string): string {
 }
 
 /**
- * Rounds `numerator / denominator` half away from zero, in integers. The only rounding rule we
- * apply (for derived money such as a tax computed from a rate); parsed amounts are never rounded.
- */
-export function divideRounded(numerator: number, denominator: number): number {
-  const q = Math.trunc(numerator / denominator);
-  const r = numerator - q * denominator;
-  if (Math.abs(r) * 2 >= Math.abs(denominator)) return q + Math.sign(numerator) * Math.sign(denominator);
-  return q;
-}
-
-/**
  * The largest magnitude a stored amount or total may have, in minor units: 2^53 - 1. Every
  * amount and every total the loader writes stays within it, so every JavaScript reader (views
  * read back, the report, exports) gets it exactly as a number; the databases themselves hold

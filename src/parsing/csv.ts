@@ -192,16 +192,29 @@ export class CsvReader {
 }
 
 /**
- * Picks the delimiter whose count per line (outside quotes) is highest and steady over the first
- * lines of `sample`. Returns null when no candidate appears at all.
+ * The first `max` records of `head` (the start of a file, possibly cut in the middle of a
+ * record), read by the same reader as the whole file: quoted delimiters and line breaks inside
+ * quotes count as text. A record cut off by the end of the sample is left out, unless it is the
+ * only one (a one-line sample without a final newline).
+ */
+export function headRecords(head: string, delimiter: string, max = 10): CsvRecord[] {
+  const text = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
+  const reader = new CsvReader(delimiter);
+  const records = reader.push(text);
+  if (records.length === 0) records.push(...reader.end().records.filter((r) => r.row === 1));
+  return records.slice(0, max);
+}
+
+/**
+ * Picks the delimiter whose field count per record is highest and steady over the first records
+ * of `sample`, read by the CSV reader itself (so a quoted field holding delimiters or line breaks
+ * counts as one field). Returns null when no candidate appears at all.
  */
 export function sniffDelimiter(sample: string, candidates: readonly string[] = [',', ';', '|', '\t']): string | null {
-  const lines = sample.split('\n').slice(0, 10);
-  if (lines.length > 1 && !sample.endsWith('\n')) lines.pop(); // last line may be cut
   let best: string | null = null;
   let bestScore = 0;
   for (const c of candidates) {
-    const counts = lines.filter((l) => l.trim() !== '').map((l) => countOutsideQuotes(l, c));
+    const counts = headRecords(sample, c).map((r) => r.width - 1);
     if (counts.length === 0) continue;
     const min = Math.min(...counts);
     const max = Math.max(...counts);
@@ -213,15 +226,4 @@ export function sniffDelimiter(sample: string, candidates: readonly string[] = [
     }
   }
   return best;
-}
-
-function countOutsideQuotes(line: string, c: string): number {
-  let n = 0;
-  let inQuotes = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (ch === '"') inQuotes = !inQuotes;
-    else if (!inQuotes && ch === c) n++;
-  }
-  return n;
 }

@@ -198,7 +198,11 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
 
   /** Sheet of the line being cleaned (workbooks), for issue locations. */
   let sheet: string | undefined;
-  const at = (row: number, column: string): IssueLocation => (sheet === undefined ? { file, row, column } : { file, sheet, row, column });
+  // '' = the layout has no such column (a message about a field it never fills)
+  const at = (row: number, column: string): IssueLocation => {
+    const base = sheet === undefined ? { file, row } : { file, sheet, row };
+    return column === '' ? base : { ...base, column };
+  };
 
   // Every row repeats its invoice's fields: parse them once per run of equal rows.
   let lastRaw: RawInvoice | null = null;
@@ -206,7 +210,8 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
 
   function header(inv: RawInvoice, row: number, cols: ColumnLabels): CleanInvoice | null {
     if (
-      lastRaw !== null && lastHeader !== null &&
+      // an unusable header is remembered too: its problems are reported once, where they are
+      lastRaw !== null &&
       (lastRaw === inv ||
         (lastRaw.number === inv.number && lastRaw.date === inv.date && lastRaw.accountNumber === inv.accountNumber &&
           lastRaw.currency === inv.currency && lastRaw.statedTotal === inv.statedTotal))
@@ -224,7 +229,11 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
       sink.push(issue('error', 'bad_date', at(row, cols.invoiceDate), `"${inv.date}" is not a date in ${locale.dateFormats.join(' or ')}`));
     }
     const statedTotalMinor = inv.statedTotal === '' ? null : amount(inv.statedTotal, currency, row, cols.statedTotal, 'invoice total');
-    if (sink.errors > before || invoiceDate === null) return null;
+    if (sink.errors > before || invoiceDate === null) {
+      lastRaw = inv;
+      lastHeader = null;
+      return null;
+    }
     const h = {
       invoiceNumber: text(inv.number, row, cols.invoiceNumber),
       accountNumber: text(inv.accountNumber, row, cols.accountNumber) || defaultAccount,
@@ -241,7 +250,8 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     const row = line.row;
     const cols = line.columns;
     sheet = line.sheet;
-    const invoice = header(line.invoice, row, cols);
+    // invoice fields read from a row above (a summary row) are reported where they are
+    const invoice = header(line.invoice, line.invoice.row ?? row, cols);
     if (invoice === null) return null;
     const currency = invoice.currency;
 

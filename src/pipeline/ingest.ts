@@ -12,7 +12,7 @@ import type { Database } from '../db/schema.js';
 import { classifyDbError, dbMessage } from '../db/failure.js';
 import { describeError, LoadError, PathError, SystemError, type EtlError } from '../errors.js';
 import { issue, IssueSink, type Issue, type IssueCode } from '../model/issue.js';
-import { binaryKind, createDecoder, endsMidUtf8Character, hasUtf8Bom, looksBinary, undecodableReason, type TextEncoding } from '../parsing/text.js';
+import { binaryKind, createDecoder, endsMidUtf8Character, undecodableReason, type TextEncoding } from '../parsing/text.js';
 import { readWorkbookBounded, workbookHead, WorkbookLimitError, type SheetGrid } from '../parsing/xlsx.js';
 import { createCleaner } from './clean.js';
 import { fateChanges, fateKey, fateOf, notRetriedMessage, parseFate } from './fate.js';

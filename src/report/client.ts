@@ -44,7 +44,7 @@ export const CLIENT_JS = String.raw`
   function tickLabel(value, cur) {
     return Number(value).toLocaleString('en-US', { maximumFractionDigits: digits(cur) });
   }
-  /** divideRounded from src/model/money.ts: half away from zero, in integers. */
+  /** Integer division rounded half away from zero (an average of minor units). */
   function divideRounded(n, d) {
     var q = Math.trunc(n / d);
     var r = n - q * d;

@@ -8,14 +8,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { textInput, textSample } from '../support/parse-input.js';
 import { GLS_CHARGES } from '../../carriers/gls/charges.js';
-import { LEGACY_FREIGHT_DESCRIPTION, LEGACY_SURCHARGES } from '../../carriers/gls/columns.js';
+import { HEADER_ALIASES, LEGACY_FREIGHT_DESCRIPTION, LEGACY_SURCHARGES } from '../../carriers/gls/columns.js';
 import { gls } from '../../carriers/gls/index.js';
-import { detectGls, parseGls, resolveHeader, tenthsToKilograms } from '../../carriers/gls/parse.js';
-import type { FileSample, ParseBatch, ParseInput } from '../../src/carrier-kit/index.js';
+import { tenthsToKilograms } from '../../carriers/gls/layouts.js';
+import { indexHeader, normalizeName, type FileSample, type ParseBatch, type ParseInput } from '../../src/carrier-kit/index.js';
 import { createChargeClassifier } from '../../src/pipeline/clean.js';
 
 const classify = createChargeClassifier(GLS_CHARGES);
 const code = (text: string) => classify(text, '', '');
+const detectGls = (s: FileSample) => gls.detect(s);
+const resolveHeader = (names: readonly string[]) => indexHeader(names, HEADER_ALIASES, normalizeName);
 
 const sample = (head: string, kind: FileSample['kind'] = 'text'): FileSample => textSample(head, kind);
 
@@ -23,7 +25,7 @@ const input = (text: string, chunkSize = 7): ParseInput => textInput(text, chunk
 
 async function parseAll(text: string, chunkSize?: number): Promise<ParseBatch[]> {
   const out: ParseBatch[] = [];
-  for await (const b of parseGls(input(text, chunkSize))) out.push(b);
+  for await (const b of gls.parse(input(text, chunkSize))) out.push(b);
   return out;
 }
 

@@ -10,11 +10,12 @@ import { textInput, textSample } from '../support/parse-input.js';
 import { ROYAL_MAIL_CHARGES } from '../../carriers/royal-mail/charges.js';
 import { BEX_HEADER, PIPE_HEADER } from '../../carriers/royal-mail/columns.js';
 import { royalMail } from '../../carriers/royal-mail/index.js';
-import { detectRoyalMail, parseRoyalMail } from '../../carriers/royal-mail/parse.js';
 import type { FileSample, ParseBatch, ParseInput, RawLine } from '../../src/carrier-kit/index.js';
+import { CsvReader } from '../../src/parsing/csv.js';
 import { createChargeClassifier } from '../../src/pipeline/clean.js';
 
 const classify = createChargeClassifier(ROYAL_MAIL_CHARGES);
+const detectRoyalMail = (s: FileSample) => royalMail.detect(s);
 
 const sample = (head: string, kind: FileSample['kind'] = 'text'): FileSample => textSample(head, kind);
 
@@ -22,7 +23,7 @@ const input = (text: string, chunkSize = 11): ParseInput => textInput(text, chun
 
 async function parse(text: string, chunkSize?: number): Promise<{ lines: RawLine[]; batches: ParseBatch[] }> {
   const batches: ParseBatch[] = [];
-  for await (const b of parseRoyalMail(input(text, chunkSize))) batches.push(b);
+  for await (const b of royalMail.parse(input(text, chunkSize))) batches.push(b);
   return { lines: batches.flatMap((b) => b.lines), batches };
 }
 
@@ -110,8 +111,9 @@ describe('Royal Mail pipe download (formats.md 5A, 8.1, 8.2)', () => {
     ]);
     const first = lines[0];
     assert.ok(first);
-    // every docket carries the summary row's invoice fields; Total Net is the stated total
-    assert.deepEqual(first.invoice, { number: '9011111111', date: '10 Mar 2025', accountNumber: '0123456789', currency: 'GBP', statedTotal: '20.49' });
+    // every docket carries the summary row's invoice fields, and the row they were read from;
+    // Total Net is the stated total
+    assert.deepEqual(first.invoice, { number: '9011111111', date: '10 Mar 2025', accountNumber: '0123456789', currency: 'GBP', statedTotal: '20.49', row: 2 });
     assert.equal(first.shipment?.packageCount, '2.000');
     assert.equal(first.shipment?.billedWeight, '1.250');
     assert.equal(first.shipment?.weightUnit, 'kg');
@@ -139,7 +141,7 @@ describe('Royal Mail pipe download (formats.md 5A, 8.1, 8.2)', () => {
     const renamed = PIPE_HEADER.map((n) => (n === 'Net Value' ? 'Amount' : n)).join('|');
     const { batches } = await parse(`${renamed}\n${SUMMARY}\n`);
     assert.deepEqual(errors(batches), ['wrong_format@1']);
-    assert.match(batches[0]?.issues[0]?.message ?? '', /column 33 is "Amount", expected "Net Value"/);
+    assert.match(batches[0]?.issues[0]?.message ?? '', /no column for netValue \(tried "Net Value"\)/);
   });
 });
 
@@ -184,6 +186,39 @@ describe('Royal Mail SAP BEx export (formats.md 5B, 8.1, 8.2)', () => {
     assert.deepEqual(errors((await parse(`${GROUPS}\n`)).batches), ['wrong_format@1']);
     const cut = [GROUPS, NAMES, bexData('4500000001', '9000000001', 'TPS', 'Tracked 48', '3.00').slice(0, 50)].join('\n');
     assert.deepEqual(errors((await parse(cut)).batches), ['truncated@3']);
+  });
+});
+
+describe('Royal Mail SAP BEx export is read by column name (issue 9)', () => {
+  test('columns in another order, renamed (Product Description) and an extra column load the same lines', async () => {
+    const rows = [
+      bexData('4500000001', '9000000001', 'TPM', 'Tracked 24', '1,234.56', { 3: '#', 21: '1,250' }),
+      bexData('4500000001', '9000000001', 'RXA', 'Sales Order Admin Charge', '5.00', ADMIN_HASHES),
+    ];
+    const text = [GROUPS, NAMES, ...rows, bexRow({ 1: 'Overall Result', 33: '1,239.56' }), ''].join('\n');
+    const base = await parse(text);
+    // reverse the column order, rename Product Name, append a column the parser does not know
+    const reorder = (line: string): string => {
+      const reader = new CsvReader(',');
+      const [rec] = [...reader.push(`${line}\n`), ...reader.end().records];
+      const f = [...(rec?.fields ?? [])].reverse();
+      return [...f, 'extra'].map((v) => (v.includes(',') ? `"${v}"` : v)).join(',');
+    };
+    const names = reorder(NAMES).replace('Product Name', 'Product Description');
+    const moved = [names, ...rows.map(reorder), ''].join('\n');
+    const got = await parse(`Royal Mail Sales Invoice Analysis\n${moved}`);
+    assert.deepEqual(errors(got.batches), []);
+    const key = (l: RawLine) => [l.invoice.number, l.invoice.date, l.shipment?.trackingNumber ?? null, l.shipment?.packageCount ?? null, l.charges.map((c) => [c.description, c.code, c.amount])];
+    assert.deepEqual(got.lines.map(key), base.lines.map(key));
+    assert.equal(got.lines[0]?.charges[0]?.column, `${38 - 33 + 1} Net Value`);
+    assert.equal(got.lines[0]?.columns.description, `${38 - 13 + 1} Product Description`);
+  });
+
+  test('a header missing a required column is quarantined with a message naming the column and the names tried', async () => {
+    const names = BEX_HEADER.map((n) => (n === 'Invoice Date' ? 'Billing Date' : n)).join(',');
+    const { batches } = await parse([GROUPS, names, bexData('4500000001', '9000000001', 'TPM', 'Tracked 24', '3.00'), ''].join('\n'));
+    assert.deepEqual(errors(batches), ['wrong_format@2']);
+    assert.match(batches[0]?.issues[0]?.message ?? '', /no column for invoiceDate \(tried "Invoice Date"\)/);
   });
 });
 

@@ -16,6 +16,7 @@ import { ANALYST_VIEW_NAMES, ANALYST_VIEWS, NOT_SURCHARGES, SHARE_SCALE, type An
 import type { Db } from '../../src/db/connect.js';
 import { readView } from '../../src/export/read.js';
 import { exportView } from '../../src/export/write.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 import { CHARGE_CODES } from '../../src/model/charge-codes.js';
 import { formatMinor, minorDigits } from '../../src/model/money.js';
 import { CsvReader } from '../../src/parsing/csv.js';
@@ -181,8 +182,25 @@ for (const dialect of DIALECTS) {
       const divisors = await t.db.db.selectFrom('volumetric_divisors').selectAll().orderBy('carrier').orderBy('dimension_unit').execute();
       assert.deepEqual(
         divisors.map((d) => `${d.carrier} ${d.dimension_unit}/${d.weight_unit} ${d.divisor}`),
-        ['dhl cm/kg 5000', 'dsv cm/kg 5000', 'gls cm/kg 6000', 'royal-mail cm/kg 5000', 'ups cm/kg 5000', 'ups in/lb 139'],
+        ['dhl cm/kg 5000', 'dpd cm/kg 6000', 'dsv cm/kg 5000', 'gls cm/kg 6000', 'royal-mail cm/kg 5000', 'ups cm/kg 5000', 'ups in/lb 139'],
       );
+    });
+
+    test('volumetric divisors come from the adapters: a carrier added after 0003 is seeded without a migration, and analysts\' edits survive', async () => {
+      const k = t.db.db;
+      const expected = CARRIERS.flatMap((c) => (c.volumetricDivisors ?? []).map((d) => `${c.id} ${d.dimensionUnit}/${d.weightUnit} ${d.divisor}`)).sort();
+      const seeded = (await k.selectFrom('volumetric_divisors').selectAll().execute()).map((d) => `${d.carrier} ${d.dimension_unit}/${d.weight_unit} ${d.divisor}`).sort();
+      assert.deepEqual(seeded, expected);
+      await k.deleteFrom('volumetric_divisors').where('carrier', '=', 'dpd').execute();
+      await k.updateTable('volumetric_divisors').set({ divisor: 4000 }).where('carrier', '=', 'gls').execute();
+      try {
+        const { error } = await migrateToLatest(k, dialect);
+        assert.equal(error, undefined);
+        const after = await k.selectFrom('volumetric_divisors').select(['carrier', 'divisor']).where('carrier', 'in', ['dpd', 'gls']).orderBy('carrier').execute();
+        assert.deepEqual(after, [{ carrier: 'dpd', divisor: 6000 }, { carrier: 'gls', divisor: 4000 }]);
+      } finally {
+        await k.updateTable('volumetric_divisors').set({ divisor: 6000 }).where('carrier', '=', 'gls').execute();
+      }
     });
 
     test('cost_per_shipment equals the shipments and their charges', async () => {

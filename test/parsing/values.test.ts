@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { divideRounded, formatMinor, minorDigits } from '../../src/model/money.js';
+import { formatMinor, minorDigits } from '../../src/model/money.js';
 import { parseDecimal, parseMinor, type NumberFormat } from '../../src/parsing/amounts.js';
 import { parseDate } from '../../src/parsing/dates.js';
 import { parseDimensions } from '../../src/parsing/dimensions.js';
@@ -46,12 +46,6 @@ describe('money', () => {
     assert.equal(formatMinor(1234, 'JPY'), '1234');
     assert.equal(formatMinor(1234, 'KWD'), '1.234');
     assert.equal(minorDigits('DKK'), 2);
-  });
-  test('rounds half away from zero in integers', () => {
-    assert.equal(divideRounded(5, 2), 3);
-    assert.equal(divideRounded(-5, 2), -3);
-    assert.equal(divideRounded(4, 3), 1);
-    assert.equal(divideRounded(1900 * 1234, 10000), 234); // 19 % of 12.34 = 2.3446
   });
 });
 

@@ -1,0 +1,207 @@
+/**
+ * Carrier kit v2: a carrier is a declarative list of layouts. A layout says how to recognise its
+ * files (header names, or a row signature), how they are written (delimiters, number and date
+ * formats, empty markers), where each field is (header aliases by normalised name, or
+ * positions), which rows are not charges, and a small `toLines(row)` for what cannot be said as
+ * data. The kit owns everything else: the read loop, integrity issues (truncated, column count,
+ * unterminated quote), header matching, control totals and the engine-facing raw lines.
+ */
+import type { ChargeMap, CarrierLocale, ColumnLabels } from './contract.js';
+import type { TextEncoding } from '../parsing/text.js';
+import type { DownloadContext } from './portal.js';
+import type { Issue, IssueCode, Severity } from '../model/issue.js';
+
+/** How messages and the database name a row's fields; the kit builds it from the layout. */
+export type LabelKey = keyof ColumnLabels;
+
+/** What a row is, when not an ordinary data row. */
+export type RowKind =
+  /** A data row: `toLines` turns it into raw lines. */
+  | 'data'
+  /** Commentary, subtotal, repeated header: not data, no message. */
+  | 'skip'
+  /** The file's control total (layout `total`): the engine checks the sum of all charges. */
+  | 'total';
+
+/** Column aliases, matched by normalised name in any order; extra columns are ignored. */
+export interface HeaderColumns<F extends string> {
+  readonly columns: Readonly<Record<F, readonly string[]>>;
+  /** Fields without which a row cannot be loaded; a header missing one names it and its aliases. */
+  readonly required: readonly F[];
+  /** Rows allowed above the header (report titles, group-label rows). Default 0. */
+  readonly maxRowsAbove?: number;
+  /** Makes spellings comparable. Default: NFC, lower case, letters and digits only. */
+  readonly normalize?: (name: string) => string;
+  /** `name` (default): messages say `Leistung`; `position`: `29 Service` (1-based). */
+  readonly labels?: 'name' | 'position';
+}
+
+/** Header-less formats: 1-based positions and the names messages use (`53 Net Amount`). */
+export interface PositionColumns<F extends string> {
+  readonly columns: Readonly<Record<F, readonly [number, string]>>;
+  /** Fields per row accepted (UPS trims trailing placeholder columns). */
+  readonly width: { readonly min: number; readonly max: number };
+  /**
+   * Reads only the declared positions (the rest are scanned, never copied): for very wide
+   * rows (UPS: 29 of 250 fields).
+   */
+  readonly pick?: boolean;
+}
+
+/** A shipment as the row describes it; everything but the tracking number is optional. */
+export interface ShipmentDraft {
+  readonly trackingNumber: string;
+  readonly leadTrackingNumber?: string;
+  /** This row describes the package itself (weights, dimensions); default true. */
+  readonly packageRow?: boolean;
+  readonly packageCount?: string;
+  readonly service?: string;
+  /** When several rows name a service, the higher rank wins (default 1 with a service). */
+  readonly serviceRank?: number;
+  readonly shipDate?: string;
+  readonly zone?: string;
+  readonly enteredWeight?: string;
+  readonly billedWeight?: string;
+  /** `kg`, `lb`, `oz` (map carrier codes in the layout). */
+  readonly weightUnit?: string;
+  /** `LxWxH` text, split by the engine. */
+  readonly dimensions?: string;
+  readonly dimensionUnit?: string;
+  readonly volumetricWeight?: string;
+  readonly senderPostcode?: string;
+  readonly senderCountry?: string;
+  readonly receiverPostcode?: string;
+  readonly receiverCountry?: string;
+}
+
+export interface InvoiceDraft {
+  readonly number: string;
+  readonly date: string;
+  readonly accountNumber?: string;
+  /** Default: the layout's `currency`, else ''. */
+  readonly currency?: string;
+  readonly statedTotal?: string;
+  /** Physical row the invoice fields were read from, when not this row (a summary row above). */
+  readonly row?: number;
+}
+
+export interface ChargeDraft {
+  readonly description: string;
+  readonly amount: string;
+  /** Field the amount was read from (its label names the column in messages) ... */
+  readonly field?: string;
+  /** ... or the label itself, for columns that are not fields (`10 Maut`). */
+  readonly column?: string;
+  readonly code?: string;
+  readonly classification?: string;
+  readonly incentive?: string;
+  readonly currency?: string;
+  /** Label of the description's column, when it is not the layout's `description` label. */
+  readonly descriptionColumn?: string;
+}
+
+export interface LineDraft {
+  readonly invoice: InvoiceDraft;
+  readonly shipment?: ShipmentDraft | null;
+  readonly charges: readonly ChargeDraft[];
+}
+
+/** One source row, as a layout sees it. */
+export interface Row<F extends string> {
+  /** 1-based physical line of the file (where a multi-line record starts), or sheet row. */
+  readonly row: number;
+  readonly sheet?: string;
+  /** Fields the row really has. */
+  readonly width: number;
+  /** The field's text, trimmed; '' when absent or an empty marker (`#`, `NONE`). */
+  get(field: F): string;
+  /** The raw text of the 0-based column `index` (a label in the first column); not for `pick` layouts. */
+  cell(index: number): string;
+  /** The field's column exists in this file (header layouts: optional columns). */
+  has(field: F): boolean;
+  /** How messages name the field's column. */
+  label(field: F): string;
+  /** Reports a problem at this row (and the field's column). */
+  issue(severity: Severity, code: IssueCode, field: F | null, detail: string): void;
+}
+
+/** How to recognise a layout's files. */
+export interface LayoutDetect<F extends string> {
+  /** Score when recognised (0..1). Header layouts: a header naming every required field. */
+  readonly confidence: number;
+  /**
+   * Positional layouts: how well one data row fits (0..1, 1 = certain). Detection multiplies
+   * `confidence` by the score of the first data row (`rows: 'first'`) or the lowest of the
+   * sampled rows (`'all'`).
+   */
+  readonly signature?: (row: Row<F>) => number;
+  readonly rows?: 'first' | 'all';
+  /** Parsing (with --carrier) accepts a first row scoring at least this (default 1). */
+  readonly accept?: number;
+}
+
+export interface Layout<F extends string = string, S = unknown> {
+  /** Stable name in fixtures and messages: `billing-data`, `legacy detail CSV`. */
+  readonly id: string;
+  /** What messages call one of its rows' files: `UPS Billing Data`. */
+  readonly name: string;
+  /** Text (CSV) or workbook (xlsx; xls/ods are converted first). Default text. */
+  readonly kind?: 'text' | 'workbook';
+  /** Text: the delimiters this layout is written with, sniffed in this order of preference. */
+  readonly delimiters?: readonly string[];
+  /** Number and date formats of this layout, over the carrier's. */
+  readonly locale?: Partial<CarrierLocale>;
+  /** Files of this layout name no currency: all in this one. */
+  readonly currency?: string;
+  /** Cell texts that mean "empty" (SAP `#`, `NONE`). */
+  readonly empty?: readonly string[];
+  readonly header?: HeaderColumns<F>;
+  readonly positions?: PositionColumns<F>;
+  readonly detect: LayoutDetect<F>;
+  /**
+   * Which of the engine's message labels each field provides (`{ statedTotal: 'invoiceAmount' }`);
+   * fields named like a label provide it without being listed.
+   */
+  readonly labels?: Partial<Record<LabelKey, F>>;
+  /** Commentary, subtotal and total rows: by a function of the row. Default: every row is data. */
+  readonly rowKind?: (row: Row<F>, state: S) => RowKind;
+  /** The control total of `total` rows: which field holds it, and what the row is called. */
+  readonly total?: { readonly field: F; readonly label: string };
+  /** Per-file state for rows that depend on rows above (a summary row's invoice fields). */
+  readonly state?: () => S;
+  /** The row in the carrier's words → raw lines (none for a row that bills nothing). */
+  toLines(row: Row<F>, state: S): LineDraft | readonly LineDraft[] | null;
+}
+
+/** What a carrier folder declares; `defineCarrier` turns it into the engine's adapter. */
+export interface CarrierDefinition {
+  /** Stable id used in paths, env names and the database: `ups`, `royal-mail`. */
+  readonly id: string;
+  readonly name: string;
+  readonly charges: ChargeMap;
+  /** Number and date formats, default currency; layouts may override. */
+  readonly locale: CarrierLocale;
+  /** Encoding of files that are not valid UTF-8 (default cp1252). */
+  readonly legacyEncoding?: TextEncoding;
+  /**
+   * Volumetric divisors (L × W × H / divisor), seeded into `volumetric_divisors` by `etl migrate`
+   * for carriers that have none yet: analysts' edits are never overwritten.
+   */
+  readonly volumetricDivisors: readonly VolumetricDivisor[];
+  /** Most specific first: on a tie the earlier layout wins. */
+  readonly layouts: readonly Layout<string, never>[];
+  download?(ctx: DownloadContext): Promise<void>;
+}
+
+export interface VolumetricDivisor {
+  readonly dimensionUnit: 'cm' | 'in';
+  readonly weightUnit: 'kg' | 'lb';
+  readonly divisor: number;
+}
+
+/** Typing help: infers a layout's field names and state from its columns. */
+export function defineLayout<F extends string, S = undefined>(layout: Layout<F, S>): Layout<string, never> {
+  return layout as unknown as Layout<string, never>;
+}
+
+export type { Issue };
