@@ -1,6 +1,7 @@
 /**
- * Work files a killed command leaves behind: `landing/.incoming-*` (a copy being landed) and
- * `tmp/convert-*` (invoice copies LibreOffice converts). Each name carries its owner's pid and
+ * Work files a killed command leaves behind: `landing/.incoming-*` (a copy being landed),
+ * `tmp/convert-*` (invoice copies LibreOffice converts) and
+ * `runs/<run>/evidence/<account>/.unscrubbed-*` (a portal trace not yet scrubbed of secrets). Each name carries its owner's pid and
  * creation time (`<prefix><pid>-<ms>-...`); the next command removes those whose owner is gone.
  * A pid can be reused (in a container every run may get the same one), so an owner only counts
  * as alive when the live process with that pid started before the file was made.
@@ -10,6 +11,8 @@ import path from 'node:path';
 
 export const INCOMING_PREFIX = '.incoming-';
 export const CONVERT_PREFIX = 'convert-';
+/** A playwright trace before its secrets are scrubbed (portal/session.ts): never left on disk. */
+export const UNSCRUBBED_PREFIX = '.unscrubbed-';
 
 /** The landing folder and the conversion work folder of a data dir. */
 export function landingDirOf(dataDir: string): string {
@@ -78,10 +81,12 @@ function alive(owner: Owner): boolean {
  */
 export function removeLeftovers(dataDir: string): string[] {
   const removed: string[] = [];
-  for (const [dir, prefix] of [
+  const places: (readonly [string, string])[] = [
     [landingDirOf(dataDir), INCOMING_PREFIX],
     [workDirOf(dataDir), CONVERT_PREFIX],
-  ] as const) {
+    ...evidenceDirsOf(dataDir).map((d) => [d, UNSCRUBBED_PREFIX] as const),
+  ];
+  for (const [dir, prefix] of places) {
     let names: string[];
     try {
       names = fs.readdirSync(dir);
@@ -101,4 +106,16 @@ export function removeLeftovers(dataDir: string): string[] {
     }
   }
   return removed;
+}
+
+/** `runs/<run>/evidence/<account-attempt>/` folders (where a raw trace is written before scrubbing). */
+function evidenceDirsOf(dataDir: string): string[] {
+  const sub = (dir: string): string[] => {
+    try {
+      return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name));
+    } catch {
+      return [];
+    }
+  };
+  return sub(path.join(dataDir, 'runs')).flatMap((run) => sub(path.join(run, 'evidence')));
 }

@@ -13,6 +13,7 @@ import type { DownloadContext, PortalCredentials, PortalDocument } from '../carr
 import { describeError, PortalError } from '../errors.js';
 import type { SecretScrubber } from '../secrets.js';
 import { screenshotMasks, writeScrubbed, writeScrubbedTrace, type EvidenceOutcome } from './evidence.js';
+import { ownedName, UNSCRUBBED_PREFIX } from '../pipeline/leftovers.js';
 
 export interface DownloadedFile {
   readonly portalId: string;
@@ -172,7 +173,7 @@ async function saveEvidence(context: BrowserContext, page: Page, job: AccountJob
   // the trace first, so the evidence collection below (masks found from secrets) is not in it;
   // the raw trace lives only until it is scrubbed into its final name
   if (tracing) {
-    const raw = path.join(dir, `.unscrubbed-${process.pid}-${safeFileName(step)}.zip`);
+    const raw = path.join(dir, `${ownedName(UNSCRUBBED_PREFIX)}${safeFileName(step)}.zip`);
     try {
       await context.tracing.stop({ path: raw });
       outcomes.push(writeScrubbedTrace(raw, `${base}.trace.zip`, job.scrubber));

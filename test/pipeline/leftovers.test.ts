@@ -106,3 +106,20 @@ test('the next command removes incoming files and conversion folders of dead own
   assert.deepEqual(entries(work), [liveWork]);
   assert.match(r.stderr, new RegExp(`removed .*\\.incoming-${dead}-${now}-big\\.csv`));
 });
+
+test('secrets stay secret: a raw (unscrubbed) portal trace left by a killed run is removed by the next command; a live run\'s is kept', async () => {
+  const dataDir = path.join(tmp.dir, 'traces');
+  const evidence = path.join(dataDir, 'runs', 'run-7', 'evidence', 'ups-DEMO-UPS-attempt1');
+  fs.mkdirSync(evidence, { recursive: true });
+  const dead = deadPid();
+  const now = Date.now();
+  const stale = `.unscrubbed-${dead}-${now}-download.zip`;
+  const live = `.unscrubbed-${process.pid}-${now}-login.zip`;
+  fs.writeFileSync(path.join(evidence, stale), 'PK raw trace holding a password');
+  fs.writeFileSync(path.join(evidence, live), 'PK being scrubbed');
+  fs.writeFileSync(path.join(evidence, 'download.trace.zip'), 'PK scrubbed');
+
+  const r = await runCli(['--data-dir', dataDir, 'status']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(entries(evidence), ['download.trace.zip', live].sort());
+});

@@ -50,9 +50,22 @@ export async function createTestDatabase(dialect: 'sqlite' | 'postgres'): Promis
       const c = new pg.Client({ connectionString: ADMIN_URL });
       c.on('error', () => undefined);
       await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-      tmp.cleanup();
+      try {
+        // DROP DATABASE asks for a checkpoint, which a busy server can refuse for a moment
+        // ("checkpoint request failed"): try again before failing the suite's teardown
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            break;
+          } catch (err) {
+            if (attempt >= 3) throw err;
+            await new Promise((r) => setTimeout(r, 1000 * attempt));
+          }
+        }
+      } finally {
+        await c.end();
+        tmp.cleanup();
+      }
     },
   };
 }
