@@ -14,15 +14,22 @@ import { sql } from 'kysely';
 import type { Db } from '../src/db/connect.js';
 import { runCli, type CliResult } from './support/cli.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './support/databases.js';
-import { CLI, tempDir, UPS_FIXTURES } from './support/paths.js';
+import { CLI, fixtureDirOf, tempDir, UPS_FIXTURES } from './support/paths.js';
 
 const UNMAPPED_FILE = path.join(UPS_FIXTURES, 'de-latin1-standard.csv');
 const UNMAPPED = 'Zuschlag Sonderzone';
 
 /** A UPS file with a header row added by hand: no carrier recognizes it, `--carrier ups` reads it. */
-function upsWithHeader(dir: string, fixture: string, name: string): string {
+/**
+ * A GLS header file with DPD's column names added (a merged export): GLS and DPD both claim it,
+ * so without --carrier it is quarantined as ambiguous; with --carrier gls it loads. `extra` sets
+ * the added columns' order, so two such files differ in their bytes.
+ */
+function claimedByTwo(dir: string, name: string, extra = ['Fracht', 'Dieselzuschlag', 'Maut', 'PLZ Empfänger', 'Rechnungsbetrag']): string {
   const out = path.join(dir, name);
-  fs.writeFileSync(out, Buffer.concat([Buffer.from('Version,Recipient Number,Account Number,Invoice Date\n'), fs.readFileSync(path.join(UPS_FIXTURES, fixture))]));
+  const [header = '', ...rows] = fs.readFileSync(path.join(fixtureDirOf('gls'), 'de-header-two-invoices.csv'), 'utf8').split('\n');
+  const blanks = ';'.repeat(extra.length);
+  fs.writeFileSync(out, [`${header.replace(/\r$/, '')};${extra.join(';')}`, ...rows.map((r) => (r === '' ? r : `${r.replace(/\r$/, '')}${blanks}`))].join('\n'));
   return out;
 }
 
@@ -222,11 +229,11 @@ for (const dialect of DIALECTS) {
     });
 
     describe('retrying quarantined files', () => {
-      test('a file no carrier recognizes is quarantined; ingesting it unchanged again exits 1 and says why nothing was retried', async () => {
-        const file = upsWithHeader(tmp.dir, 'us-multipiece-inches.csv', 'hand-edited.csv');
+      test('a file two carriers claim is quarantined; ingesting it unchanged again exits 1 and says why nothing was retried', async () => {
+        const file = claimedByTwo(tmp.dir, 'hand-edited.csv');
         const first = await etl(['ingest', file]);
         assert.equal(first.code, 1);
-        assert.match(first.stderr, /hand-edited\.csv: quarantined: hand-edited\.csv, row 1: no carrier recognizes this file/);
+        assert.match(first.stderr, /hand-edited\.csv: quarantined: hand-edited\.csv, row 1: it could be gls or dpd; pass --carrier/);
         const again = await etl(['ingest', file]);
         assert.equal(again.code, 1);
         assert.match(again.stderr, /identical file already quarantined \(source file \d+\) and nothing that decides its fate changed \(--carrier none, --account none, ETL [^,]+, same carrier adapters and charge-map overrides\): not retried/);
@@ -236,34 +243,34 @@ for (const dialect of DIALECTS) {
 
       test('re-ingested with --carrier it is retried and loads; its row becomes loaded and status counts stay true', async () => {
         const file = path.join(tmp.dir, 'hand-edited.csv');
-        const r = await etl(['ingest', '--carrier', 'ups', file]);
+        const r = await etl(['ingest', '--carrier', 'gls', file]);
         assert.equal(r.code, 0, r.stderr);
-        assert.match(r.stderr, /↻ hand-edited\.csv: quarantined before \(source file (\d+)\); tried again: --carrier changed \(none → "ups"\)\n/);
-        assert.match(r.stderr, /\+ hand-edited\.csv: 1 invoice\(s\)/);
+        assert.match(r.stderr, /↻ hand-edited\.csv: quarantined before \(source file (\d+)\); tried again: --carrier changed \(none → "gls"\)\n/);
+        assert.match(r.stderr, /\+ hand-edited\.csv: 2 invoice\(s\)/);
         const row = await db.db.selectFrom('source_files').select(['id', 'status', 'attempts', 'carrier', 'fate_key']).where('original_name', '=', 'hand-edited.csv').executeTakeFirstOrThrow();
-        assert.deepEqual([row.status, row.attempts, row.carrier], ['loaded', 2, 'ups']);
-        assert.equal(JSON.parse(row.fate_key ?? '{}').carrier, 'ups');
+        assert.deepEqual([row.status, row.attempts, row.carrier], ['loaded', 2, 'gls']);
+        assert.equal(JSON.parse(row.fate_key ?? '{}').carrier, 'gls');
         const inv = await db.db.selectFrom('invoices').select('source_file_id').where('source_file_id', '=', row.id).execute();
-        assert.equal(inv.length, 1);
+        assert.equal(inv.length, 2);
         // the quarantine's issues went with it: the file's issues are this load's
         const issues = await db.db.selectFrom('data_issues').select('code').where('source_file_id', '=', row.id).execute();
-        assert.ok(!issues.some((i) => i.code === 'unknown_carrier'));
+        assert.ok(!issues.some((i) => i.code === 'ambiguous_carrier'));
         const s = await etl(['--json', 'status']);
         assert.equal((JSON.parse(s.stdout) as { files: { quarantined: number } }).files.quarantined, 0);
         // and it is now an ordinary loaded file: identical bytes are skipped
-        const again = await etl(['ingest', '--carrier', 'ups', file]);
+        const again = await etl(['ingest', '--carrier', 'gls', file]);
         assert.equal(again.code, 0, again.stderr);
         assert.match(again.stderr, /identical file already loaded/);
       });
 
       test('etl retry re-runs a quarantined file from the landing store, without the original', async () => {
-        const file = upsWithHeader(tmp.dir, 'de-adjustments.csv', 'gone-later.csv');
+        const file = claimedByTwo(tmp.dir, 'gone-later.csv', ['Rechnungsbetrag', 'Maut', 'Dieselzuschlag', 'Fracht', 'PLZ Empfänger']);
         assert.equal((await etl(['ingest', file])).code, 1);
         const { id } = await db.db.selectFrom('source_files').select('id').where('original_name', '=', 'gone-later.csv').executeTakeFirstOrThrow();
         fs.rmSync(file);
         const loaded = await etl(['retry', 'abc']);
         assert.equal(loaded.code, 2);
-        const r = await etl(['retry', '--carrier', 'ups', String(id)]);
+        const r = await etl(['retry', '--carrier', 'gls', String(id)]);
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stderr, /↻ gone-later\.csv: quarantined before \(source file \d+\); tried again: etl retry/);
         const row = await db.db.selectFrom('source_files').select(['status', 'original_name']).where('id', '=', id).executeTakeFirstOrThrow();
