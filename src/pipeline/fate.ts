@@ -139,7 +139,8 @@ export function fateChanges(before: Fate | null, now: Fate): string[] {
   if (before.engine !== now.engine) out.push(`the ETL version changed (${before.engine} → ${now.engine})`);
   // with another --carrier the candidate adapters differ anyway: that change is already named
   else if (before.carrier === now.carrier && before.adapters !== now.adapters) out.push('the carrier adapter changed');
-  if (before.overrides !== now.overrides) out.push('the charge-map overrides changed');
+  // overrides are fingerprinted for the candidate carriers: another --carrier compares other sets
+  if (before.carrier === now.carrier && before.overrides !== now.overrides) out.push('the charge-map overrides changed');
   return out;
 }
 
