@@ -311,6 +311,7 @@ export const printed = defineLayout<string, PrintedState>({
       readHead(r, cells, s);
       return 'skip';
     }
+    // labels still owed a value get none from the table's column names
     readHead(r, [], s);
     s.table = { row: r.row, cells, spans };
     s.phase = 'table';
