@@ -1,10 +1,11 @@
 /**
  * DSV's two layouts as data (design.md habit 4): the header names of the Danish
- * "fakturaspecifikation" CSV, and the label words of the printed-invoice workbook
- * (shared/formats.md 3b, 8.5). Every name is compared after `normalizeName` (trimmed, lower
- * case, `_` as a space, runs of spaces collapsed, a trailing `:` or `.` dropped), so `Invoice
- * no`, `invoice_no` and `Invoice No.` are the same name.
+ * "fakturaspecifikation" CSV (compared by the kit: letters and digits only, so `Invoice no`,
+ * `invoice_no` and `Invoice No.` are the same name), and the label words of the printed-invoice
+ * workbook (shared/formats.md 3b, 8.5), compared after this file's `normalizeName`, which keeps
+ * the spaces that tell `Moms 25%` from `Momsfri`.
  */
+import type { ColumnLabels } from '../../src/carrier-kit/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fakturaspecifikation CSV (formats.md 3b [DSV-BKI]): header row, columns found by name because
@@ -39,11 +40,29 @@ export type CsvField = keyof typeof CSV_HEADERS;
 /** Without these a row cannot be loaded: a header lacking one is not a DSV specification. */
 export const CSV_REQUIRED = ['invoiceNumber', 'invoiceDate', 'consignment', 'chargeText', 'amount'] as const satisfies readonly CsvField[];
 
+/**
+ * The columns messages name for the engine's fields. The file states no invoice total and no
+ * dimensions: those labels only name a related column.
+ */
+export const CSV_LABELS = {
+  accountNumber: 'customer',
+  statedTotal: 'amount',
+  trackingNumber: 'consignment',
+  shipDate: 'pickupDate',
+  packageCount: 'colli',
+  enteredWeight: 'grossWeight',
+  billedWeight: 'billingWeight',
+  dimensions: 'grossWeight',
+  volumetricWeight: 'grossWeight',
+  incentive: 'amount',
+  description: 'chargeText',
+} as const satisfies Partial<Record<keyof ColumnLabels, CsvField>>;
+
 /** The specification is semicolon-separated (formats.md 3b, 6.2). */
 export const CSV_DELIMITERS: readonly string[] = [';'];
 
 /** Written for "no value" (formats.md 3b: the loader script maps it to NULL). Compared exactly. */
-export const EMPTY_MARKERS: ReadonlySet<string> = new Set(['NONE']);
+export const EMPTY_MARKERS: readonly string[] = ['NONE'];
 
 /** Weights are kilograms (inferred: DSV Road DK quotes kg; the file has no unit column). */
 export const CSV_WEIGHT_UNIT = 'kg';
@@ -115,7 +134,7 @@ export const SHEET_BRAND = /\bDSV\b/;
 
 // ---------------------------------------------------------------------------------------------
 
-/** How names and labels are compared: see the file comment. */
+/** How the printed invoice's labels are compared: trimmed, lower case, `_` as a space, runs of spaces collapsed, a trailing `:` or `.` dropped. */
 export function normalizeName(name: string): string {
   return name
     .replace(/^\uFEFF/, '')

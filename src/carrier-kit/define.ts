@@ -179,14 +179,14 @@ function recognise(layout: AnyLayout, records: readonly Rec[], delimiter: string
   for (const rec of records) {
     view.rec = rec;
     if (rec.fields.every((v) => isEmpty(layout, v.trim())) || (layout.rowKind?.(view, state) ?? 'data') !== 'data') continue;
-    const s = signature(view);
+    const s = signature(view, state);
     first ??= rec;
     score = score === null ? s : Math.min(score, s);
     if (layout.detect.rows !== 'all') break;
   }
   if (score === null || first === null) return { ...base, score: 0, usable: false, problem: `no ${layout.name} rows`, skip: 0, columns: null };
   const accept = layout.detect.accept ?? 1;
-  const firstScore = layout.detect.rows === 'all' ? (view.rec = first, signature(view)) : score;
+  const firstScore = layout.detect.rows === 'all' ? (view.rec = first, signature(view, state)) : score;
   return {
     ...base,
     score: layout.detect.confidence * score,
@@ -351,7 +351,21 @@ class FileReader {
       return;
     }
     this.previousWidth = rec.width;
-    const drafts = layout.toLines(view, this.state);
+    this.push(layout.toLines(view, this.state), lines);
+  }
+
+  /** After the last record: the layout's `end` (held-back lines, whole-file problems). */
+  end(lines: RawLine[]): void {
+    const end = this.layout.end;
+    if (end === undefined) return;
+    const at = this.view.sheet === undefined ? { file: this.file } : { file: this.file, sheet: this.view.sheet };
+    const report = (severity: Issue['severity'], code: Issue['code'], column: string | null, detail: string): void => {
+      this.issues.push(issue(severity, code, column === null ? at : { ...at, column }, detail));
+    };
+    this.push(end(this.state, { issue: report }), lines);
+  }
+
+  private push(drafts: LineDraft | readonly LineDraft[] | null, lines: RawLine[]): void {
     if (drafts === null) return;
     if (Array.isArray(drafts)) for (const d of drafts as readonly LineDraft[]) lines.push(this.raw(d));
     else lines.push(this.raw(drafts as LineDraft));
@@ -382,7 +396,7 @@ class FileReader {
   private raw(d: LineDraft): RawLine {
     const inv = d.invoice;
     const line: RawLine = {
-      row: this.view.rec.row,
+      row: d.row ?? this.view.rec.row,
       invoice: {
         number: inv.number,
         date: inv.date,
@@ -393,7 +407,7 @@ class FileReader {
       },
       shipment: toShipment(d.shipment),
       charges: d.charges.length === 0 ? NO_CHARGES : d.charges.map((c) => this.charge(c)),
-      columns: this.labels,
+      columns: d.columns === undefined ? this.labels : { ...this.labels, ...d.columns },
     };
     return this.view.sheet === undefined ? line : { ...line, sheet: this.view.sheet };
   }
@@ -447,6 +461,10 @@ async function* parseText(def: CarrierDefinition, input: ParseInput, layouts: re
     if (batch.end?.unterminatedQuoteRow != null) {
       issues.push(issue('error', 'unterminated_quote', { file, row: batch.end.unterminatedQuoteRow }, 'a quoted field is never closed; the file is cut off or malformed'));
     }
+    if (batch.end !== undefined && reader !== null) {
+      reader.reportTo(issues);
+      reader.end(lines);
+    }
     yield finish(lines, issues, firstBatch ? layout : undefined, reader?.takeControlTotal());
     firstBatch = false;
   }
@@ -493,6 +511,7 @@ async function* parseWorkbook(def: CarrierDefinition, input: ParseInput, layouts
     // filled width, so trailing empty cells never count
     reader.read({ ...rec, width: Math.max(rec.width, Math.min(rec.fields.length, columns.headerWidth ?? 0)) }, lines);
   }
+  reader.end(lines);
   yield finish(lines, issues, layout, reader.takeControlTotal());
 }
 

@@ -32,6 +32,7 @@ export {
   type CarrierDefinition,
   type ChargeDraft,
   type HeaderColumns,
+  type FileEnd,
   type InvoiceDraft,
   type Layout,
   type LayoutDetect,

@@ -101,9 +101,13 @@ export interface ChargeDraft {
 }
 
 export interface LineDraft {
+  /** Physical row of the line, when it is emitted after its row was read (from `end`). */
+  readonly row?: number;
   readonly invoice: InvoiceDraft;
   readonly shipment?: ShipmentDraft | null;
   readonly charges: readonly ChargeDraft[];
+  /** Labels found in the file itself (a printed form's label cells), over the layout's. */
+  readonly columns?: Partial<ColumnLabels>;
 }
 
 /** One source row, as a layout sees it. */
@@ -126,7 +130,7 @@ export interface Row<F extends string> {
 }
 
 /** How to recognise a layout's files. */
-export interface LayoutDetect<F extends string> {
+export interface LayoutDetect<F extends string, S = unknown> {
   /** Score when recognised (0..1). Header layouts: a header naming every required field. */
   readonly confidence: number;
   /**
@@ -134,7 +138,7 @@ export interface LayoutDetect<F extends string> {
    * `confidence` by the score of the first data row (`rows: 'first'`) or the lowest of the
    * sampled rows (`'all'`).
    */
-  readonly signature?: (row: Row<F>) => number;
+  readonly signature?: (row: Row<F>, state: S) => number;
   readonly rows?: 'first' | 'all';
   /** Parsing (with --carrier) accepts a first row scoring at least this (default 1). */
   readonly accept?: number;
@@ -157,7 +161,7 @@ export interface Layout<F extends string = string, S = unknown> {
   readonly empty?: readonly string[];
   readonly header?: HeaderColumns<F>;
   readonly positions?: PositionColumns<F>;
-  readonly detect: LayoutDetect<F>;
+  readonly detect: LayoutDetect<F, S>;
   /**
    * Which of the engine's message labels each field provides (`{ statedTotal: 'invoiceAmount' }`);
    * fields named like a label provide it without being listed.
@@ -171,6 +175,16 @@ export interface Layout<F extends string = string, S = unknown> {
   readonly state?: () => S;
   /** The row in the carrier's words → raw lines (none for a row that bills nothing). */
   toLines(row: Row<F>, state: S): LineDraft | readonly LineDraft[] | null;
+  /**
+   * After the file's (workbook: the sheet's) last row: lines held back until the whole file was
+   * read (a total printed below its lines), and problems only the whole file shows (no total row).
+   */
+  end?(state: S, file: FileEnd): LineDraft | readonly LineDraft[] | null;
+}
+
+/** What `end` may report: a problem of the whole file, naming a column when it can. */
+export interface FileEnd {
+  issue(severity: Severity, code: IssueCode, column: string | null, detail: string): void;
 }
 
 /** What a carrier folder declares; `defineCarrier` turns it into the engine's adapter. */

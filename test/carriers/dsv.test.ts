@@ -12,11 +12,11 @@ import { after, describe, test } from 'node:test';
 import { textInput, textSample } from '../support/parse-input.js';
 import { DSV_CHARGES } from '../../carriers/dsv/charges.js';
 import { dsv } from '../../carriers/dsv/index.js';
-import { detectDsv, parseDsv, parseSheet, resolveCsvHeader } from '../../carriers/dsv/parse.js';
+import { CSV_HEADERS } from '../../carriers/dsv/columns.js';
 import { DK, SE } from '../../fixtures/generate/dsv-charges.js';
 import { dsvFixtures } from '../../fixtures/generate/dsv.js';
 import { OLDER_COLUMNS, SPEC_COLUMNS } from '../../fixtures/generate/dsv-spec.js';
-import type { FileSample, ParseBatch, ParseInput, SheetGrid } from '../../src/carrier-kit/index.js';
+import { indexHeader, normalizeName, type FileSample, type Issue, type ParseBatch, type ParseInput, type RawLine, type SheetGrid } from '../../src/carrier-kit/index.js';
 import { readWorkbookFile, workbookHead } from '../../src/parsing/xlsx.js';
 import { createChargeClassifier } from '../../src/pipeline/clean.js';
 import { tempDir } from '../support/paths.js';
@@ -25,6 +25,15 @@ const classify = createChargeClassifier(DSV_CHARGES);
 const code = (text: string) => classify(text, '', '');
 
 const sample = (head: string, kind: FileSample['kind'] = 'text'): FileSample => textSample(head, kind);
+const detectDsv = (s: FileSample) => dsv.detect(s);
+const parseDsv = (input: ParseInput) => dsv.parse(input);
+const resolveCsvHeader = (names: readonly string[]) => indexHeader(names, CSV_HEADERS, normalizeName);
+
+/** One printed-invoice sheet through the adapter, as the engine hands it over (ParseInput.sheets). */
+async function parseSheet(sheet: SheetGrid, file: string): Promise<{ lines: RawLine[]; issues: Issue[] }> {
+  const batches = await parseAll({ file, kind: 'workbook', path: file, encoding: 'utf8', bytes: 0, head: '', chunks: async function* () {}, sheets: [sheet] });
+  return { lines: batches.flatMap((b) => b.lines), issues: batches.flatMap((b) => b.issues) };
+}
 
 
 function workbookInput(file: string): ParseInput {
@@ -133,7 +142,7 @@ describe('DSV printed-invoice sheet reader', () => {
   ];
   const table = ['Pos.', 'Beskrivelse / Description', '', 'Valuta', 'Beløb / Amount'];
 
-  test('lines once, subtotals never; a subtotal that does not repeat its line is a warning; a header repeated on page 2 is skipped', () => {
+  test('lines once, subtotals never; a subtotal that does not repeat its line is a warning; a header repeated on page 2 is skipped', async () => {
     const g = grid([
       ...header,
       table,
@@ -150,7 +159,7 @@ describe('DSV printed-invoice sheet reader', () => {
       ['', 'I alt DKK / Total DKK', '', '', '156.63'],
       ['', 'Subtotal', '', '', '999'], // footer: never read
     ]);
-    const r = parseSheet(g, 'f.xls');
+    const r = await parseSheet(g, 'f.xls');
     assert.ok(r);
     assert.deepEqual(r.lines.map((l) => [l.row, l.charges[0]?.description, l.charges[0]?.amount]), [
       [6, 'Fragt', '100'],
@@ -164,7 +173,7 @@ describe('DSV printed-invoice sheet reader', () => {
     assert.equal(r.lines[0]?.sheet, 'Faktura');
   });
 
-  test('values to the right, below, or after a colon; currency from the total label when the header has none', () => {
+  test('values to the right, below, or after a colon; currency from the total label when the header has none', async () => {
     const g = grid(
       [
         ['Invoice no.', 'Invoice date', 'Customer no.'],
@@ -177,13 +186,13 @@ describe('DSV printed-invoice sheet reader', () => {
       ],
       [[0, 0, 0, 0]],
     );
-    const r = parseSheet(g, 'f.xlsx');
+    const r = await parseSheet(g, 'f.xlsx');
     assert.ok(r);
     const inv = r.lines[0]?.invoice;
     assert.deepEqual(inv, { number: '7405000002', date: '14.05.2025', accountNumber: '000777', currency: 'SEK', statedTotal: '13.13' });
   });
 
-  test('columns the layout does not name (a quantity) stay out of the description; a total label may sit in the currency column', () => {
+  test('columns the layout does not name (a quantity) stay out of the description; a total label may sit in the currency column', async () => {
     const g = grid([
       ...header,
       ['Pos.', 'Beskrivelse', 'Antal', 'Valuta', 'Beløb'],
@@ -192,7 +201,7 @@ describe('DSV printed-invoice sheet reader', () => {
       ['', 'Moms 25%', '', '', '100'],
       ['', '', '', 'I alt DKK', '500'],
     ]);
-    const r = parseSheet(g, 'f.xls');
+    const r = await parseSheet(g, 'f.xls');
     assert.deepEqual(r?.lines.map((l) => [l.charges[0]?.description, l.charges[0]?.amount, l.charges[0]?.currency]), [
       ['Fragt Taastrup – Aarhus', '400', 'DKK'],
       ['Moms 25%', '100', ''],
@@ -201,17 +210,19 @@ describe('DSV printed-invoice sheet reader', () => {
     assert.deepEqual(r?.issues, []);
   });
 
-  test('a sheet without a total row or an invoice number gives an error and no lines', () => {
-    const noTotal = parseSheet(grid([...header, table, ['1', 'Fragt', '', 'DKK', '100'], ['', 'Subtotal', '', '', '100']]), 'f.xls');
+  test('a sheet without a total row or an invoice number gives an error and no lines', async () => {
+    const noTotal = await parseSheet(grid([...header, table, ['1', 'Fragt', '', 'DKK', '100'], ['', 'Subtotal', '', '', '100']]), 'f.xls');
     assert.deepEqual(noTotal?.lines, []);
     assert.deepEqual(noTotal?.issues.map((i) => [i.code, i.at.column]), [['missing_value', 'I alt / Total']]);
-    const noNumber = parseSheet(grid([header[2] as string[], table, ['1', 'Fragt', '', 'DKK', '100'], ['', 'I alt DKK', '', '', '100']]), 'f.xls');
+    const noNumber = await parseSheet(grid([header[2] as string[], table, ['1', 'Fragt', '', 'DKK', '100'], ['', 'I alt DKK', '', '', '100']]), 'f.xls');
     assert.deepEqual(noNumber?.issues.map((i) => i.code), ['missing_value', 'missing_value']);
     assert.deepEqual(noNumber?.lines, []);
   });
 
-  test('a sheet without a line table is skipped (terms, a cover page)', () => {
-    assert.equal(parseSheet(grid([['Almindelige betingelser'], ['NSAB 2015']]), 'f.xls'), null);
+  test('a workbook whose sheet has no line table (terms, a cover page) is not a printed invoice: wrong_format, no lines', async () => {
+    const r = await parseSheet(grid([['Almindelige betingelser'], ['NSAB 2015']]), 'f.xls');
+    assert.deepEqual(r.lines, []);
+    assert.deepEqual(r.issues.map((i) => i.code), ['wrong_format']);
   });
 });
 
