@@ -486,33 +486,47 @@ async function* parseWorkbook(def: CarrierDefinition, input: ParseInput, layouts
     yield { lines: [], issues: [issue('error', 'wrong_format', { file }, `not a readable workbook: ${err instanceof Error ? err.message : String(err)}`)] };
     return;
   }
-  const first = sheets[0];
-  const records = (first?.rows ?? []).map((fields, i) => ({ row: i + 1, fields, width: lastFilled(fields) }));
-  const sample = records.filter((r) => r.fields.some((f) => f.trim() !== '')).slice(0, SAMPLE_ROWS + 10);
-  const recognitions = layouts
-    .filter((l) => l.kind === 'workbook')
-    .map((l) => recognise(l, sample, '\t'));
-  const chosen = recognitions.filter((r) => r.usable).sort((a, b) => b.score - a.score)[0];
-  if (chosen === undefined || first === undefined) {
-    yield { lines: [], issues: [unusable(def, recognitions, file, 'workbook')] };
-    return;
+  // Every sheet a layout recognizes is read, each on its own (a workbook may hold several
+  // invoices, one per sheet); a sheet none recognizes (a cover page, terms) is skipped with a
+  // note, so nothing is dropped unsaid. No sheet recognized: the file is not this carrier's.
+  let read = 0;
+  let firstRefusal: Issue | null = null;
+  const skipped: string[] = [];
+  for (const sheet of sheets) {
+    const records = sheet.rows.map((fields, i) => ({ row: i + 1, fields, width: lastFilled(fields) }));
+    const sample = records.filter((r) => r.fields.some((f) => f.trim() !== '')).slice(0, SAMPLE_ROWS + 10);
+    if (sample.length === 0) continue;
+    const recognitions = layouts.filter((l) => l.kind === 'workbook').map((l) => recognise(l, sample, '\t'));
+    const chosen = recognitions.filter((r) => r.usable).sort((a, b) => b.score - a.score)[0];
+    if (chosen === undefined) {
+      firstRefusal ??= unusable(def, recognitions, file, 'workbook');
+      skipped.push(sheet.name);
+      continue;
+    }
+    read++;
+    const layout = chosen.layout;
+    const issues: Issue[] = [];
+    const lines: RawLine[] = [];
+    const headerRec = chosen.skip > 0 ? sample[chosen.skip - 1] : undefined;
+    const columns = headerRec === undefined ? positionColumns(layout, false) : headerColumns(layout, headerRec.fields);
+    const reader = new FileReader(layout, columns, file);
+    reader.reportTo(issues);
+    reader.view.sheet = sheet.name;
+    const start = headerRec === undefined ? 0 : headerRec.row;
+    for (const rec of records.slice(start)) {
+      // a sheet's rows are as wide as its widest row: data rows are checked against the header's
+      // filled width, so trailing empty cells never count
+      reader.read({ ...rec, width: Math.max(rec.width, Math.min(rec.fields.length, columns.headerWidth ?? 0)) }, lines);
+    }
+    reader.end(lines);
+    yield finish(lines, issues, layout, reader.takeControlTotal());
   }
-  const layout = chosen.layout;
-  const issues: Issue[] = [];
-  const lines: RawLine[] = [];
-  const headerRec = chosen.skip > 0 ? sample[chosen.skip - 1] : undefined;
-  const columns = headerRec === undefined ? positionColumns(layout, false) : headerColumns(layout, headerRec.fields);
-  const reader = new FileReader(layout, columns, file);
-  reader.reportTo(issues);
-  reader.view.sheet = first.name;
-  const start = headerRec === undefined ? 0 : headerRec.row;
-  for (const rec of records.slice(start)) {
-    // a sheet's rows are as wide as its widest row: data rows are checked against the header's
-    // filled width, so trailing empty cells never count
-    reader.read({ ...rec, width: Math.max(rec.width, Math.min(rec.fields.length, columns.headerWidth ?? 0)) }, lines);
+  if (read === 0) {
+    yield { lines: [], issues: [firstRefusal ?? issue('error', 'wrong_format', { file }, `not a ${def.name} file: the workbook has no filled cells`)] };
+  } else if (skipped.length > 0) {
+    const names = skipped.map((n) => `"${n}"`).join(', ');
+    yield { lines: [], issues: [issue('info', 'wrong_format', { file }, `sheet(s) ${names} hold no ${def.name} invoice table; not read`)] };
   }
-  reader.end(lines);
-  yield finish(lines, issues, layout, reader.takeControlTotal());
 }
 
 function lastFilled(fields: readonly string[]): number {

@@ -219,6 +219,30 @@ describe('DSV printed-invoice sheet reader', () => {
     assert.deepEqual(noNumber?.lines, []);
   });
 
+  test('nothing lost: every invoice sheet of a workbook is read, each with its own sheet name; a cover sheet is skipped with a note', async () => {
+    const invoiceSheet = (number: string, amount: string, name: string): SheetGrid => ({
+      ...grid([
+        ['DSV Road A/S'],
+        ['Fakturanummer / Invoice number', '', number, '', 'Fakturadato / Invoice date', '2025-05-14'],
+        ['Kundenummer / Customer number', '', '00012345', '', 'Valuta / Currency', 'DKK'],
+        [],
+        table,
+        ['1', 'Fragt', '', 'DKK', amount],
+        ['', 'Subtotal', '', '', amount],
+        ['', 'I alt DKK / Total DKK', '', '', amount],
+      ]),
+      name,
+    });
+    const cover = { ...grid([['Almindelige betingelser'], ['NSAB 2015']]), name: 'Terms' };
+    const file = 'two-invoices.xls';
+    const batches = await parseAll({ file, kind: 'workbook', path: file, encoding: 'utf8', bytes: 0, head: '', chunks: async function* () {}, sheets: [cover, invoiceSheet('7405000001', '100', 'May'), invoiceSheet('7405000002', '250', 'June')] });
+    const lines = batches.flatMap((b) => b.lines);
+    assert.deepEqual(lines.map((l) => [l.invoice.number, l.charges[0]?.amount]), [['7405000001', '100'], ['7405000002', '250']]);
+    const issues = batches.flatMap((b) => b.issues);
+    assert.deepEqual(issues.filter((i) => i.severity !== 'info'), []);
+    assert.ok(issues.some((i) => i.severity === 'info' && /"Terms"/.test(i.message)), 'the skipped sheet is named');
+  });
+
   test('a workbook whose sheet has no line table (terms, a cover page) is not a printed invoice: wrong_format, no lines', async () => {
     const r = await parseSheet(grid([['Almindelige betingelser'], ['NSAB 2015']]), 'f.xls');
     assert.deepEqual(r.lines, []);
