@@ -146,8 +146,16 @@ function quoteList(names: readonly string[]): string {
   return names.map((n) => `"${n}"`).join(', ');
 }
 
-/** Recognises one layout in the first records of a file. */
+/** Recognises one layout in the first records of a file; a lookalike's refusal says what it is. */
 function recognise(layout: AnyLayout, records: readonly Rec[], delimiter: string): Recognition {
+  const r = recogniseLayout(layout, records, delimiter);
+  if (r.usable || r.score > 0) return r;
+  const first = (records[0]?.fields[0] ?? '').trim().toUpperCase();
+  const like = layout.detect.lookalikes?.find((l) => l.firstCell.some((c) => c.toUpperCase() === first));
+  return like === undefined ? r : { ...r, problem: `this is ${like.is}, not a ${layout.name}` };
+}
+
+function recogniseLayout(layout: AnyLayout, records: readonly Rec[], delimiter: string): Recognition {
   const base = { layout, delimiter, problemRow: records[0]?.row ?? 1 };
   const spec = layout.header;
   if (spec !== undefined) {

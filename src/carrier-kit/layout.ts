@@ -159,6 +159,11 @@ export interface LayoutDetect<F extends string> {
   readonly rows?: 'first' | 'all';
   /** Parsing (with --carrier) accepts a first row scoring at least this (default 1). */
   readonly accept?: number;
+  /**
+   * Files users mistake for this layout's, told by their first cell (compared trimmed, any
+   * case): the "not a … file" message says what the file is instead (`HDR` → a DHL eCommerce file).
+   */
+  readonly lookalikes?: ReadonlyArray<{ readonly firstCell: readonly string[]; readonly is: string }>;
 }
 
 export interface Layout<F extends string = string, S = unknown> {

@@ -29,6 +29,7 @@ function carrier(missing: 'header' | 'each' | undefined, graded: boolean) {
     labels: { invoiceNumber: 'invoice', invoiceDate: 'date', trackingNumber: 'parcel', volumetricWeight: 'ownVolume' },
     detect: {
       confidence: 0.9,
+      lookalikes: [{ firstCell: ['SUM'], is: 'a Sample summary file' }],
       // a header naming Kind is ours; how sure depends on how many of our names it has
       ...(graded ? { signature: (h: { has(f: F): boolean }) => (!h.has('kind') ? 0 : (['invoice', 'parcel', 'amount'] as const).filter((f) => h.has(f)).length / 3) } : {}),
     },
@@ -102,6 +103,13 @@ describe('carrier kit: missing required columns', () => {
   test('a header that is not the layout\'s (graded 0) is one wrong_format, even with `missing: each`', async () => {
     const { issues } = await parse(carrier('each', true), 'Invoice;Date;Parcel\n1;2;3\n');
     assert.deepEqual(issues.map((i) => [i.code, i.at.row, i.at.column]), [['wrong_format', 1, undefined]]);
+    assert.match(issues[0]?.message ?? '', /no Sample CSV header/);
+  });
+
+  test('a lookalike file (told by its first cell) is refused with what it is instead', async () => {
+    const { issues } = await parse(carrier('each', true), 'sum;2025-01-02;12.00\nrow;a;b\n');
+    assert.deepEqual(issues.map((i) => [i.code, i.at.row, i.at.column]), [['wrong_format', 1, undefined]]);
+    assert.match(issues[0]?.message ?? '', /this is a Sample summary file, not a Sample CSV/);
   });
 });
 
