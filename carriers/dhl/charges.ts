@@ -11,7 +11,7 @@
  */
 import type { ChargeMap } from '../../src/carrier-kit/index.js';
 
-/** Classes the parser gives the amounts that do not come from an XC slot (parse.ts). */
+/** Classes the layout gives the amounts that do not come from an XC slot (index.ts). */
 export const CHARGE_CLASSES = {
   /** Weight Charge: the freight of the product. */
   weight: 'WEIGHT',
@@ -123,7 +123,7 @@ export const DHL_CHARGES = {
     CA: 'other',
     WP: 'other',
   },
-  // Amounts the parser takes from named columns rather than XC slots (parse.ts).
+  // Amounts the layout takes from named columns rather than XC slots (index.ts).
   classes: {
     [CHARGE_CLASSES.weight]: 'freight',
     [CHARGE_CLASSES.invoiceFee]: 'admin_fee',

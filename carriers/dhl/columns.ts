@@ -2,11 +2,11 @@
  * DHL Express MyBill invoice CSV: the header names we read, as data (shared/formats.md 2A).
  * The file has a header row, and its spelling varies by country and download: DX-UK/DX-TW
  * write `Weight (kg)` and `Total amount (excl. VAT)`, the Danish reference header writes
- * `Weight(kg)` and `Total amount(excl.VAT)` [DX-DK]. So names are compared normalised (every
- * space removed, case-folded) and the column order in the file does not matter.
+ * `Weight(kg)` and `Total amount(excl.VAT)` [DX-DK]. So names are compared normalised (the
+ * kit's: letters and digits only, case-folded) and the column order in the file does not matter.
  */
 
-/** Field → every spelling seen (compared by `normalizeHeader`). Positions are DX-UK's, 1-based. */
+/** Field → every spelling seen. Positions are DX-UK's, 1-based. */
 export const HEADER_ALIASES = {
   lineType: ['Line Type'], // 1: I = invoice row, S = shipment row [DX-UK, DX-TW, DX-VN]
   billingSource: ['Billing Source'], // 2: `DE-TD`, `TW-TD` [DX-DE, DX-TW]
@@ -58,9 +58,9 @@ export const REQUIRED_FIELDS = [
 ] as const satisfies readonly Field[];
 
 /**
- * Names that only a MyBill header has. A header with fewer than MIN_SIGNATURE of them is not a
- * DHL Express file at all (one `wrong_format`, not a list of 6 missing columns); `detect` uses
- * the same list.
+ * Names that only a MyBill header has. A header naming `Line Type` and more than MIN_SIGNATURE
+ * of them is surely MyBill, with MIN_SIGNATURE likely (the reduced-column extracts [alx]), with
+ * fewer doubtful; without `Line Type` it is not one (formats.md 2A).
  */
 export const SIGNATURE_FIELDS = [
   'lineType',
@@ -94,11 +94,34 @@ export const DISCOUNTS = [
 export const MAX_XC_SLOTS = 9;
 export const XC_PARTS = ['Code', 'Name', 'Charge', 'Discount'] as const;
 export type XcPart = (typeof XC_PARTS)[number];
+export type XcField = `xc${number}${XcPart}`;
 
-/** `XC3 Charge`: the DX-UK name of a slot column. */
-export function xcName(slot: number, part: XcPart): string {
-  return `XC${slot} ${part}`;
+/** `xc3Charge`: the field of slot 3's `XC3 Charge` column. */
+export function xcField(slot: number, part: XcPart): XcField {
+  return `xc${slot}${part}`;
 }
+
+export const XC_SLOTS: readonly number[] = Array.from({ length: MAX_XC_SLOTS }, (_, i) => i + 1);
+
+/** Every field the layout reads, with its header names: the named columns and each XC slot's. */
+export type LayoutField = Field | XcField;
+export const COLUMNS: Readonly<Record<LayoutField, readonly string[]>> = {
+  ...HEADER_ALIASES,
+  ...Object.fromEntries(XC_SLOTS.flatMap((n) => XC_PARTS.map((part) => [xcField(n, part), [`XC${n} ${part}`]]))),
+};
+
+/** Which engine message label each column provides (the rest are named like their label). */
+export const LABELS = {
+  accountNumber: 'billingAccount',
+  statedTotal: 'totalExclVat',
+  trackingNumber: 'shipmentNumber',
+  shipDate: 'shipmentDate',
+  packageCount: 'pieces',
+  enteredWeight: 'custScaleWeight',
+  billedWeight: 'weight',
+  // DHL's own measurement; a row billed on the shipper's names `Cust Vol Weight (V)` itself
+  volumetricWeight: 'dhlVolWeight',
+} as const satisfies Partial<Record<string, Field>>;
 
 /** Line Type values (formats.md 2A). */
 export const LINE_TYPES = { invoice: 'I', shipment: 'S' } as const;
@@ -112,12 +135,6 @@ export const DIMENSION_UNIT = 'cm';
 
 /**
  * How row-level messages name the XC slots as a whole; each charge names its own slot
- * (`RawCharge.descriptionColumn`: `XC3 Name`), which unmapped-charge warnings use.
+ * (`XC3 Name`, `XC3 Charge`), which unmapped-charge warnings use.
  */
-export const XC_NAME_COLUMNS = 'XCn Name';
-export const XC_DISCOUNT_COLUMNS = 'XCn Discount';
-
-/** Header cell → comparison key: no spaces (any whitespace, BOM), case-folded. */
-export function normalizeHeader(name: string): string {
-  return name.replace(/[\s\uFEFF]+/g, '').toLowerCase();
-}
+export const XC_LABELS = { incentive: 'XCn Discount', description: 'XCn Name' } as const;

@@ -289,7 +289,7 @@ function printedLines(s: PrintedState, file: FileEnd): LineDraft[] | null {
     incentive: amountColumn,
     description,
   };
-  return s.lines.map((l) => ({ row: l.row, invoice, columns, charges: [{ description: l.description, amount: l.amount, currency: l.currency, column: amountColumn }] }));
+  return s.lines.map((l) => ({ row: l.row, invoice, labels: columns, charges: [{ description: l.description, amount: l.amount, currency: l.currency, column: amountColumn }] }));
 }
 
 export const printed = defineLayout<string, PrintedState>({

@@ -64,6 +64,8 @@ interface Recognition {
   /** Header layouts: records to skip (rows above and the header) and the columns found. */
   readonly skip: number;
   readonly columns: Columns | null;
+  /** A recognised header's missing required fields (layouts reporting them `each`). */
+  readonly missing?: { readonly fields: readonly string[]; readonly row: number };
 }
 
 function positionColumns(layout: AnyLayout, picked: boolean): Columns {
@@ -144,27 +146,53 @@ function quoteList(names: readonly string[]): string {
   return names.map((n) => `"${n}"`).join(', ');
 }
 
-/** Recognises one layout in the first records of a file. */
+/** Recognises one layout in the first records of a file; a lookalike's refusal says what it is. */
 function recognise(layout: AnyLayout, records: readonly Rec[], delimiter: string): Recognition {
+  const r = recogniseLayout(layout, records, delimiter);
+  if (r.usable || r.score > 0) return r;
+  const first = (records[0]?.fields[0] ?? '').trim().toUpperCase();
+  const like = layout.detect.lookalikes?.find((l) => l.firstCell.some((c) => c.toUpperCase() === first));
+  return like === undefined ? r : { ...r, problem: `this is ${like.is}, not a ${layout.name}` };
+}
+
+function recogniseLayout(layout: AnyLayout, records: readonly Rec[], delimiter: string): Recognition {
   const base = { layout, delimiter, problemRow: records[0]?.row ?? 1 };
   const spec = layout.header;
   if (spec !== undefined) {
     const normalize = spec.normalize ?? normalizeName;
-    let best: { found: number; missing: string[]; row: number } | null = null;
+    const signature = layout.detect.signature;
+    let best: { found: number; grade: number; missing: string[]; row: number } | null = null;
     const above = spec.maxRowsAbove ?? 0;
     for (let i = 0; i <= above && i < records.length; i++) {
       const rec = records[i] as Rec;
       const index = indexHeader(rec.fields, spec.columns, normalize);
       const missing = missingFields(index, spec.required);
+      // a graded layout asks its signature about the header row (which fields it names)
+      let grade = 1;
+      if (signature !== undefined) {
+        const view = new RowView(layout, headerColumns(layout, rec.fields), '', { issues: [] });
+        view.rec = rec;
+        grade = signature(view, layout.state?.());
+      }
       if (missing.length === 0) {
-        return { ...base, score: layout.detect.confidence, usable: true, problem: '', problemRow: rec.row, skip: i + 1, columns: headerColumns(layout, rec.fields) };
+        return { ...base, score: layout.detect.confidence * grade, usable: true, problem: '', problemRow: rec.row, skip: i + 1, columns: headerColumns(layout, rec.fields) };
       }
       const found = Object.keys(index).length;
-      if (best === null || found > best.found) best = { found, missing, row: rec.row };
+      if (best === null || (signature !== undefined ? grade > best.grade : found > best.found)) best = { found, grade, missing, row: rec.row };
     }
-    if (best !== null && best.found >= 3) {
+    const recognised = best !== null && (signature !== undefined ? best.grade > 0 : best.found >= 3);
+    if (best !== null && recognised) {
       const tried = best.missing.map((f) => `${f} (tried ${quoteList(spec.columns[f] ?? [])})`).join('; ');
-      return { ...base, score: DOUBTFUL, usable: false, problem: `the ${layout.name} header on row ${best.row} has no column for ${tried}`, problemRow: best.row, skip: 0, columns: null };
+      return {
+        ...base,
+        score: signature !== undefined ? layout.detect.confidence * best.grade : DOUBTFUL,
+        usable: false,
+        problem: `the ${layout.name} header on row ${best.row} has no column for ${tried}`,
+        problemRow: best.row,
+        skip: 0,
+        columns: null,
+        ...(spec.missing === 'each' ? { missing: { fields: best.missing, row: best.row } } : {}),
+      };
     }
     const names = spec.required.map((f) => (spec.columns[f] ?? [])[0] ?? f);
     return { ...base, score: 0, usable: false, problem: `no ${layout.name} header (naming ${names.join(', ')}) in the first ${above + 1} row(s)`, skip: 0, columns: null };
@@ -285,6 +313,7 @@ class FileReader {
   private afterTotal = false;
   private controlTotal: ControlTotal | undefined;
   private readonly sink: { issues: Issue[] } = { issues: [] };
+  private readonly mergedLabels = new WeakMap<object, ColumnLabels>();
 
   constructor(
     private readonly layout: AnyLayout,
@@ -379,6 +408,16 @@ class FileReader {
     return w.min === w.max ? `every row of the ${this.layout.name} has ${w.min}` : `a ${this.layout.name} row has ${w.min} to ${w.max}`;
   }
 
+  /** The layout's labels with a line's own (`LineDraft.labels`), merged once per object. */
+  private labelsWith(own: NonNullable<LineDraft['labels']>): ColumnLabels {
+    let merged = this.mergedLabels.get(own);
+    if (merged === undefined) {
+      merged = { ...this.labels, ...own };
+      this.mergedLabels.set(own, merged);
+    }
+    return merged;
+  }
+
   private charge(c: ChargeDraft): RawCharge {
     const column = c.column ?? (c.field === undefined ? '' : this.view.label(c.field));
     const out: RawCharge = {
@@ -407,21 +446,32 @@ class FileReader {
       },
       shipment: toShipment(d.shipment),
       charges: d.charges.length === 0 ? NO_CHARGES : d.charges.map((c) => this.charge(c)),
-      columns: d.columns === undefined ? this.labels : { ...this.labels, ...d.columns },
+      columns: d.labels === undefined ? this.labels : this.labelsWith(d.labels),
     };
     return this.view.sheet === undefined ? line : { ...line, sheet: this.view.sheet };
   }
 }
 
-function unusable(def: CarrierDefinition, recognitions: readonly Recognition[], file: string, kind: 'text' | 'workbook'): Issue {
+function unusable(def: CarrierDefinition, recognitions: readonly Recognition[], file: string, kind: 'text' | 'workbook'): Issue[] {
   if (recognitions.length === 0) {
     const kinds = [...new Set(def.layouts.map((l) => l.kind ?? 'text'))].join(' or ');
-    return issue('error', 'wrong_format', { file, row: 1 }, `not a ${def.name} file: a ${kind === 'text' ? 'text file' : 'spreadsheet'}; ${def.name} files are ${kinds === 'text' ? 'text (CSV)' : kinds === 'workbook' ? 'spreadsheets' : 'CSV or spreadsheets'}`);
+    return [issue('error', 'wrong_format', { file, row: 1 }, `not a ${def.name} file: a ${kind === 'text' ? 'text file' : 'spreadsheet'}; ${def.name} files are ${kinds === 'text' ? 'text (CSV)' : kinds === 'workbook' ? 'spreadsheets' : 'CSV or spreadsheets'}`)];
   }
   const best = [...recognitions].sort((a, b) => b.score - a.score)[0] as Recognition;
+  if (best.missing !== undefined && best.score > 0) return missingColumns(best.layout, best.missing, file);
   const others = recognitions.filter((r) => r !== best).map((r) => r.problem);
   const detail = [best.problem, ...others].join('; nor: ');
-  return issue('error', 'wrong_format', { file, row: best.score > 0 ? best.problemRow : 1 }, `not a ${def.name} file: ${detail}`);
+  return [issue('error', 'wrong_format', { file, row: best.score > 0 ? best.problemRow : 1 }, `not a ${def.name} file: ${detail}`)];
+}
+
+/** One error per missing required field, located at the column it names (`missing: 'each'`). */
+function missingColumns(layout: AnyLayout, missing: NonNullable<Recognition['missing']>, file: string): Issue[] {
+  const columns = layout.header?.columns ?? {};
+  return missing.fields.map((f) => {
+    const aliases = columns[f] ?? [];
+    const name = aliases[0] ?? f;
+    return issue('error', 'wrong_format', { file, row: missing.row, column: name }, `the ${layout.name} header has no "${name}" column (tried ${quoteList(aliases)}, compared by normalised name); its rows cannot be read without it`);
+  });
 }
 
 async function* parseText(def: CarrierDefinition, input: ParseInput, layouts: readonly AnyLayout[]): AsyncIterable<ParseBatch> {
@@ -429,7 +479,7 @@ async function* parseText(def: CarrierDefinition, input: ParseInput, layouts: re
   const recognitions = recogniseAll(layouts, 'text', input.head);
   const chosen = recognitions.filter((r) => r.usable).sort((a, b) => b.score - a.score)[0];
   if (chosen === undefined) {
-    yield { lines: [], issues: [unusable(def, recognitions, file, 'text')] };
+    yield { lines: [], issues: unusable(def, recognitions, file, 'text') };
     return;
   }
   const layout = chosen.layout;
@@ -490,7 +540,7 @@ async function* parseWorkbook(def: CarrierDefinition, input: ParseInput, layouts
   // invoices, one per sheet); a sheet none recognizes (a cover page, terms) is skipped with a
   // note, so nothing is dropped unsaid. No sheet recognized: the file is not this carrier's.
   let read = 0;
-  let firstRefusal: Issue | null = null;
+  let firstRefusal: Issue[] | null = null;
   const skipped: string[] = [];
   for (const sheet of sheets) {
     const records = sheet.rows.map((fields, i) => ({ row: i + 1, fields, width: lastFilled(fields) }));
@@ -522,7 +572,7 @@ async function* parseWorkbook(def: CarrierDefinition, input: ParseInput, layouts
     yield finish(lines, issues, layout, reader.takeControlTotal());
   }
   if (read === 0) {
-    yield { lines: [], issues: [firstRefusal ?? issue('error', 'wrong_format', { file }, `not a ${def.name} file: the workbook has no filled cells`)] };
+    yield { lines: [], issues: firstRefusal ?? [issue('error', 'wrong_format', { file }, `not a ${def.name} file: the workbook has no filled cells`)] };
   } else if (skipped.length > 0) {
     const names = skipped.map((n) => `"${n}"`).join(', ');
     yield { lines: [], issues: [issue('info', 'wrong_format', { file }, `sheet(s) ${names} hold no ${def.name} invoice table; not read`)] };

@@ -34,6 +34,13 @@ export interface HeaderColumns<F extends string> {
   readonly normalize?: (name: string) => string;
   /** `name` (default): messages say `Leistung`; `position`: `29 Service` (1-based). */
   readonly labels?: 'name' | 'position';
+  /**
+   * How a header that is recognised but lacks required fields is reported: `header` (default),
+   * one `wrong_format` for the header naming every missing field and the names tried; `each`,
+   * one per missing field whose location names the column (its first alias), as the DHL
+   * bad-input fixtures expect.
+   */
+  readonly missing?: 'header' | 'each';
 }
 
 /** Header-less formats: 1-based positions and the names messages use (`53 Net Amount`). */
@@ -106,8 +113,13 @@ export interface LineDraft {
   readonly invoice: InvoiceDraft;
   readonly shipment?: ShipmentDraft | null;
   readonly charges: readonly ChargeDraft[];
-  /** Labels found in the file itself (a printed form's label cells), over the layout's. */
-  readonly columns?: Partial<ColumnLabels>;
+  /**
+   * How this line's messages name columns, over the layout's `labels`: the label of the field a
+   * value really came from on this row (`row.label(f)`: a fallback column), or a name for values
+   * spread over several columns (`XCn Discount`). Reuse one object for many lines: the kit
+   * merges each object once per file.
+   */
+  readonly labels?: Partial<Record<LabelKey, string>>;
 }
 
 /** One source row, as a layout sees it. */
@@ -137,11 +149,23 @@ export interface LayoutDetect<F extends string, S = unknown> {
    * Positional layouts: how well one data row fits (0..1, 1 = certain). Detection multiplies
    * `confidence` by the score of the first data row (`rows: 'first'`) or the lowest of the
    * sampled rows (`'all'`).
+   *
+   * Header layouts: how well a candidate header row fits, graded by the fields it names
+   * (`row.has(field)`). Detection then scores `confidence` × the best row's grade even when a
+   * required field is missing (the file is then this layout's, and parsing names what is
+   * missing); a grade of 0 means "not this layout's header". Without it a header scores
+   * `confidence` when it names every required field, and a doubtful 0.3 when it names three
+   * fields or more.
    */
   readonly signature?: (row: Row<F>, state: S) => number;
   readonly rows?: 'first' | 'all';
   /** Parsing (with --carrier) accepts a first row scoring at least this (default 1). */
   readonly accept?: number;
+  /**
+   * Files users mistake for this layout's, told by their first cell (compared trimmed, any
+   * case): the "not a … file" message says what the file is instead (`HDR` → a DHL eCommerce file).
+   */
+  readonly lookalikes?: ReadonlyArray<{ readonly firstCell: readonly string[]; readonly is: string }>;
 }
 
 export interface Layout<F extends string = string, S = unknown> {

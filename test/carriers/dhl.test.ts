@@ -187,6 +187,28 @@ describe('DHL Express parser', () => {
     }
   });
 
+  test('a DHL eCommerce HDR/DTL file (or one starting with a DTL row) is refused as what it is, not as a bad header', async () => {
+    for (const text of ['HDR,2025-03-14,621104796\nDTL,2025-03-14\n', 'dtl,2025-03-14,1\n']) {
+      const { issues } = await parse(text);
+      assert.match(issues[0]?.message ?? '', /this is a DHL eCommerce HDR\/DTL file/, text);
+    }
+  });
+
+  test('a reduced-column extract without the stated total column is claimed and refused naming that column', async () => {
+    // the alx extracts (shared/real-invoices): Line Type, Invoice/Shipment Number, Weight Charge, no Billing Source
+    const header = ['Line Type', 'Invoice Number', 'Shipment Number', 'Invoice Date', 'Currency', 'Total amount (incl. VAT)', 'Weight Charge', 'XC1 Code', 'XC1 Name', 'XC1 Charge'];
+    const text = `${header.join(',')}\nS,CPTR001005873,6560843833,20260417,ZAR,4198.66,3425.00,FF,FUEL SURCHARGE,773.66\n`;
+    assert.ok(dhl.detect({ name: 'x.csv', kind: 'text', head: text }) >= 0.5, 'claimed, so the message is DHL\'s');
+    const { lines, issues } = await parse(text);
+    assert.deepEqual(lines, []);
+    assert.deepEqual(issues.map((i) => [i.code, i.at.row, i.at.column]), [['wrong_format', 1, 'Total amount (excl. VAT)']]);
+    // and its sibling: a header without Line Type (but four other MyBill names) is not claimed,
+    // but with --carrier dhl the missing columns are still named
+    const noType = text.replace('Line Type,', 'Type,Billing Source,');
+    assert.ok(dhl.detect({ name: 'x.csv', kind: 'text', head: noType }) < 0.5);
+    assert.deepEqual((await parse(noType)).issues.map((i) => i.at.column), ['Line Type', 'Total amount (excl. VAT)']);
+  });
+
   test('bad rows: other width, unknown line type, S row without shipment number, cut-off last row', async () => {
     const short = S('1234567890', {}).slice(0, 150);
     const unknown = row({ ...INVOICE, 'Line Type': 'X' });

@@ -32,7 +32,7 @@ const footed = defineLayout<'text' | 'amount', Held>({
       file.issue('error', 'missing_value', 'Total', 'no total row');
       return null;
     }
-    return s.lines.map((l) => ({ row: l.row, invoice: { number: '1', date: '2025-01-01', statedTotal: total }, columns: { statedTotal: 'Total' }, charges: [{ description: l.text, amount: l.amount, field: 'amount' }] }));
+    return s.lines.map((l) => ({ row: l.row, invoice: { number: '1', date: '2025-01-01', statedTotal: total }, labels: { statedTotal: 'Total' }, charges: [{ description: l.text, amount: l.amount, field: 'amount' }] }));
   },
 });
 
