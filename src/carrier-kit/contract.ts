@@ -1,7 +1,13 @@
 /**
- * The adapter contract: the only shape carriers/ implement. Parsing is pure (bytes in, raw lines
- * out, in the carrier's own words); amounts, dates and charge names are interpreted once, by the
- * engine's `clean` stage, from the adapter's declarative `locale` and `charges`.
+ * The adapter contract between the carrier kit and the engine. Parsing is pure (bytes in, raw
+ * lines out, in the carrier's own words); amounts, dates and charge names are interpreted once, by
+ * the engine's `clean` stage, from the adapter's declarative `locale` and `charges`.
+ *
+ * Carriers do not implement it by hand: `defineCarrier` (define.ts) builds the adapter from
+ * declared layouts. Of this file, carriers see only what index.ts exports (CarrierAdapter,
+ * CarrierLocale, ChargeMap, ColumnLabels); FileSample, ParseInput, the raw lines, ParseBatch and
+ * ControlTotal pass between the kit and the engine only (eslint.config.js keeps carriers to
+ * index.ts).
  */
 import type { ChargeCode } from '../model/charge-codes.js';
 import type { Issue } from '../model/issue.js';
