@@ -156,7 +156,8 @@ function docketLines(d: Docket, s: PipeState, report: Report, commentaryColumn: 
     lines.push({ row: g.row, invoice: d.invoice, shipment: on, charges: [{ description: SURCHARGE_NAMES.green, amount: pounds(greenMinor), column: commentaryColumn, descriptionColumn: commentaryColumn }] });
   }
   s.surchargesMinor += surchargeMinor + greenMinor;
-  return lines;
+  // in file order, as every other row's lines
+  return lines.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
 }
 
 /** The held-back docket's lines (none when there is none). */

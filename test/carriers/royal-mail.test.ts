@@ -177,8 +177,8 @@ describe('Royal Mail pipe download (formats.md 5A, 8.1, 8.2)', () => {
     assert.deepEqual(errors(batches), []);
     assert.deepEqual(lines.map((l) => [l.row, l.charges.map((c) => [c.description, c.amount])]), [
       [3, [['ROYAL MAIL TRACKED 48', '10.80']]],
-      [5, [['Surcharge', '1.00']]],
       [4, [['Green Surcharge', '0.20']]],
+      [5, [['Surcharge', '1.00']]],
     ]);
   });
 
