@@ -30,7 +30,9 @@ export const HEADER_ALIASES = {
   dhlVolWeight: ['DHL Vol Weight (W)'], // 67
   weight: ['Weight (kg)'], // 69: chargeable weight after rounding [DX-TW]
   currency: ['Currency'], // 70
-  totalExclVat: ['Total amount (excl. VAT)'], // 71: on the I row, the invoice's stated total
+  totalExclVat: ['Total amount (excl. VAT)'], // 71: on the I row, the invoice's stated total; on an S row, the row's
+  totalInclVat: ['Total amount (incl. VAT)'], // 72: what reduced-column extracts keep instead of 71 [alx]
+  totalTax: ['Total Tax'], // 74
   invoiceFee: ['Invoice Fee'], // 76
   weightCharge: ['Weight Charge'], // 77: the freight
   otherCharges1: ['Other Charges 1'], // 79
@@ -53,9 +55,16 @@ export const REQUIRED_FIELDS = [
   'invoiceNumber',
   'invoiceDate',
   'shipmentNumber',
-  'totalExclVat',
   'weightCharge',
 ] as const satisfies readonly Field[];
+
+/**
+ * A row's amount excl. VAT: `Total amount (excl. VAT)`, or, in reduced-column MyBill extracts
+ * that keep only the amount incl. VAT and the tax [alx], `Total amount (incl. VAT)` − `Total Tax`.
+ * Without either the row states no total (an invoice without an `I` row states none at all).
+ */
+export const TOTAL_EXCL_VAT = 'totalExclVat' as const satisfies Field;
+export const TOTAL_INCL_VAT = ['totalInclVat', 'totalTax'] as const satisfies readonly [Field, Field];
 
 /**
  * Names that only a MyBill header has. A header naming `Line Type` and more than MIN_SIGNATURE
@@ -92,6 +101,12 @@ export const DISCOUNTS = [
  * slots the header has (`Code` and `Charge` at least) and up to MAX_XC_SLOTS.
  */
 export const MAX_XC_SLOTS = 9;
+/**
+ * `XCn Discount` is a reduction of `XCn Charge` when written negative: the real alx extract has
+ * `XC1 Charge 1374.75, XC1 Discount -601.09, XC1 Total 773.66` (Total = Charge + Tax + Discount),
+ * so the slot bills Charge + Discount. A positive Discount is read as already taken off Charge
+ * (our generated fixtures' convention; no real file shows one).
+ */
 export const XC_PARTS = ['Code', 'Name', 'Charge', 'Discount'] as const;
 export type XcPart = (typeof XC_PARTS)[number];
 export type XcField = `xc${number}${XcPart}`;

@@ -8,7 +8,7 @@
  * row melts into charges: Invoice Fee, Weight Charge, Other Charges 1-2, Discount 1-3 and the
  * XC1..XC9 slots, each only when non-zero.
  */
-import { defineCarrier, defineLayout, type ChargeDraft, type Row, type ShipmentDraft } from '../../src/carrier-kit/index.js';
+import { defineCarrier, defineLayout, formatMinor, minorDigits, parseMinor, type ChargeDraft, type LineDraft, type Row, type ShipmentDraft } from '../../src/carrier-kit/index.js';
 import { CHARGE_CLASSES, DHL_CHARGES } from './charges.js';
 import {
   COLUMNS,
@@ -21,6 +21,8 @@ import {
   OTHER_CHARGES,
   REQUIRED_FIELDS,
   SIGNATURE_FIELDS,
+  TOTAL_EXCL_VAT,
+  TOTAL_INCL_VAT,
   WEIGHT_UNIT,
   XC_LABELS,
   XC_SLOTS,
@@ -57,6 +59,43 @@ function asReduction(amount: string): string {
   return `-${amount.startsWith('+') ? amount.slice(1) : amount}`;
 }
 
+/** Invariant-culture amounts (formats.md 2A), as the carrier's locale below. */
+const NUMBER = { decimal: '.', thousands: '' } as const;
+/** Every source shows the Currency column filled; EUR only if a file leaves it empty. */
+const DEFAULT_CURRENCY = 'EUR';
+
+/** Exact `a + b` of two amounts as written, in the row's currency; null when either is not a number. */
+function add(a: string, b: string, currency: string): string | null {
+  const digits = minorDigits(currency);
+  const x = parseMinor(a, NUMBER, digits);
+  const y = parseMinor(b, NUMBER, digits);
+  return x.ok && y.ok ? formatMinor(x.minor + y.minor, currency) : null;
+}
+
+/** `-5.00` → `5.00`. */
+function negate(amount: string): string {
+  return amount.startsWith('-') ? amount.slice(1) : `-${amount.startsWith('+') ? amount.slice(1) : amount}`;
+}
+
+/**
+ * The row's amount excl. VAT, as stated (`Total amount (excl. VAT)`) or derived from a
+ * reduced-column extract's incl. VAT and tax; null when the row states neither. A figure that is
+ * not a number is passed on as written, so the engine names it.
+ */
+function statedExclVat(r: R, currency: string): NonNullable<LineDraft['total']> | null {
+  if (r.has(TOTAL_EXCL_VAT)) {
+    const excl = r.get(TOTAL_EXCL_VAT);
+    return excl === '' ? null : { amount: excl, column: r.label(TOTAL_EXCL_VAT), label: r.label(TOTAL_EXCL_VAT) };
+  }
+  const [inclField, taxField] = TOTAL_INCL_VAT;
+  const incl = r.get(inclField);
+  if (!r.has(inclField) || incl === '') return null;
+  const tax = r.get(taxField);
+  const label = `${r.label(inclField)} − ${r.has(taxField) ? r.label(taxField) : 'no tax column'}`;
+  if (tax === '' || isZero(tax)) return { amount: incl, column: r.label(inclField), label };
+  return { amount: add(incl, negate(tax), currency) ?? incl, column: r.label(inclField), label };
+}
+
 interface State {
   /** Account + invoice number → the `I` row's Total amount (excl. VAT), as written. */
   readonly statedTotals: Map<string, string>;
@@ -89,9 +128,10 @@ const mybill = defineLayout<LayoutField, State>({
     const account = r.get('billingAccount');
     const key = `${account}\u0000${number}`;
     const invoice = { number, date: r.get('invoiceDate'), accountNumber: account, currency: r.get('currency') };
+    const exclVat = statedExclVat(r, (invoice.currency || DEFAULT_CURRENCY).toUpperCase());
     if (lineType === LINE_TYPES.invoice) {
       // Its aggregates (weight charge, XC totals) repeat the S rows: never charges (formats.md 8.1).
-      const statedTotal = r.get('totalExclVat');
+      const statedTotal = exclVat?.amount ?? '';
       s.statedTotals.set(key, statedTotal);
       return { invoice: { ...invoice, statedTotal }, shipment: null, charges: [], labels: XC_LABELS };
     }
@@ -108,13 +148,15 @@ const mybill = defineLayout<LayoutField, State>({
       // An S row before any I row of its invoice: no stated total (reconciled stays null).
       invoice: { ...invoice, statedTotal: s.statedTotals.get(key) ?? '' },
       shipment,
-      charges: charges(r),
+      charges: charges(r, (invoice.currency || DEFAULT_CURRENCY).toUpperCase()),
       labels: byCustomer && s.byCustomer !== undefined ? s.byCustomer : XC_LABELS,
+      // each S row's components are checked against its own total (a reduced-column extract has no I row)
+      ...(exclVat === null ? {} : { total: exclVat }),
     };
   },
 });
 
-function charges(r: R): ChargeDraft[] {
+function charges(r: R, currency: string): ChargeDraft[] {
   const out: ChargeDraft[] = [];
   const invoiceFee = r.get('invoiceFee');
   if (!isZero(invoiceFee)) out.push({ description: nameOf(r, 'invoiceFee'), classification: CHARGE_CLASSES.invoiceFee, amount: invoiceFee, field: 'invoiceFee', descriptionColumn: nameOf(r, 'invoiceFee') });
@@ -142,10 +184,13 @@ function charges(r: R): ChargeDraft[] {
     if (isZero(amount)) continue;
     const codeText = placeholderFree(r.get(code));
     const incentive = r.get(discount);
+    // a negative Discount is not yet taken off the Charge (XC_PARTS); a sum that is not a
+    // number leaves the Charge as written for clean to name
+    const net = incentive.startsWith('-') && !isZero(incentive) ? (add(amount, incentive, currency) ?? amount) : amount;
     out.push({
       description: placeholderFree(r.get(name)) || codeText,
       code: codeText,
-      amount,
+      amount: net,
       incentive: isZero(incentive) ? '' : incentive,
       field: charge,
       descriptionColumn: r.label(r.has(name) ? name : code),
@@ -157,8 +202,9 @@ function charges(r: R): ChargeDraft[] {
 function shipmentOf(r: R, awb: string): ShipmentDraft {
   const billed = r.get('weight');
   // A fee row repeats the shipment with Weight Charge 0.00 and weight 0.0 (formats.md 8.3):
-  // only a row with a billed weight describes the package.
-  const packageRow = !isZero(billed);
+  // only a row with a billed weight describes the package. A reduced-column extract without a
+  // weight column [alx]: a row billing a Weight Charge does (a duty-only row does not).
+  const packageRow = r.has('weight') ? !isZero(billed) : !isZero(r.get('weightCharge'));
   const dhlVol = r.get('dhlVolWeight');
   const custVol = r.get('custVolWeight');
   const dimensions = packageRow ? placeholderFree(r.get('dimensions')) : '';
@@ -174,7 +220,7 @@ function shipmentOf(r: R, awb: string): ShipmentDraft {
     shipDate: r.get('shipmentDate'),
     enteredWeight: packageRow && !isZero(custScale) ? custScale : '',
     billedWeight: packageRow ? billed : '',
-    weightUnit: packageRow ? WEIGHT_UNIT : '',
+    weightUnit: packageRow && billed !== '' ? WEIGHT_UNIT : '',
     dimensions,
     dimensionUnit: dimensions === '' ? '' : DIMENSION_UNIT,
     // DHL's own measurement is what it bills on; the shipper's when DHL did not measure.
@@ -191,11 +237,10 @@ export const dhl = defineCarrier({
   name: 'DHL Express',
   locale: {
     // Invariant culture: `1302.0`, `1847069.00`, never grouped (formats.md 2A).
-    number: { decimal: '.', thousands: '' },
+    number: NUMBER,
     // Invoice Date, Due Date and Shipment Date are `20240906` (formats.md 2A).
     dateFormats: ['YYYYMMDD'],
-    // Every source shows the Currency column filled; EUR only if a file leaves it empty.
-    defaultCurrency: 'EUR',
+    defaultCurrency: DEFAULT_CURRENCY,
   },
   charges: DHL_CHARGES,
   // DHL Express's published rule: cm / 5000 → kg

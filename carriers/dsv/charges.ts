@@ -44,6 +44,12 @@ export const DSV_CHARGES = {
     ['Expeditionsavgift', 'service_fee'], // SE [SENDIFY]
     ['Administrationsgebyr', 'admin_fee'], // plausible DK
     ['Fakturagebyr', 'paper_invoice_fee'], // plausible DK invoice fee
+    // bilingual printed-invoice labels (issue 10): the fee for a paper invoice, and a fee that
+    // names nothing more (a generic fee: service_fee; not a `Gebyr` prefix, so that other
+    // `Gebyr for ...` fees stay unmapped until someone knows what they are)
+    ['Gebyr for faktura på papir', 'paper_invoice_fee'],
+    ['Gebyr / Fee', 'service_fee'],
+    ['Gebyr/Fee', 'service_fee'],
     ['Säkerhetsavgift', 'other'], // SE security fee, a percentage [SENDIFY]: no closer code
     // delivery options
     ['Lørdagslevering', 'saturday'], // plausible DK

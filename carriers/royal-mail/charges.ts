@@ -1,8 +1,8 @@
 /**
  * Royal Mail service and product names → canonical charge codes (shared/formats.md 5, 8.1).
  * A pipe-download docket is billed under its Service (`ROYAL MAIL TRACKED 24`), a BEx row under
- * its Product Name, with the product code (`TPM`, `RXA`) as the fallback. Each docket or row is
- * one charge: the surcharges its commentary names are already inside its Net Value (8.2).
+ * its Product Name, with the product code (`TPM`, `RXA`) as the fallback. A docket's commentary
+ * splits its Net Value into the postage and the surcharges it names (layouts.ts).
  */
 import type { ChargeMap } from '../../src/carrier-kit/index.js';
 
@@ -27,6 +27,12 @@ export const ROYAL_MAIL_CHARGES = {
     ['International Adjustment', 'adjustment'],
     // per-item correction after Average Daily Weight sampling (formats.md 5C)
     ['Average Daily Weight', 'weight_correction'],
+    // The pipe download's commentary `Total Cost Pre Surcharge £53.25, Surcharge of £5.86`
+    // names no kind of surcharge; it is loaded as `Surcharge`. On Tracked 24/48 the percentage
+    // surcharge Royal Mail applies "on the product price after any discounts, and before VAT"
+    // is its fuel surcharge (royalmail.com/business/mail/surcharges; 11 % in the real hhbyte
+    // file). `Surcharge` is only ever this commentary's name (no service starts with it).
+    ['Surcharge', 'fuel'],
     // surcharges, should one be billed as its own docket or row (names seen in configs, 5C)
     ['Fuel Surcharge', 'fuel'],
     ['Peak Letter Surcharge', 'peak'],

@@ -31,6 +31,8 @@ export const PIPE_COLUMNS = {
   service: ['Service'],
   quantity: ['Quantity'],
   weight: ['Weight (kg)', 'Weight'],
+  // commentary rows write their text here (`Total Cost Pre Surcharge £53.25, ...`) [real hhbyte file]
+  unitCost: ['Unit Cost'],
   netValue: ['Net Value'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -57,6 +59,37 @@ export const PIPE_LABELS = {
  * case-insensitively.
  */
 export const PIPE_ADMIN_SERVICES: readonly string[] = ['Sales Order Admin Charge'];
+
+/** The consolidated download (several invoices at once): the same columns, comma-separated, quoted. */
+export const CONSOLIDATED_DELIMITER = ',';
+
+/**
+ * Commentary rows under a docket that split its Net Value (the real hhbyte download: `Total Cost
+ * Pre Surcharge £53.25, Surcharge of £5.86`, `Green Surcharge of £0.75`; formats.md 8.2 also
+ * names `Total surcharge £1.40`, the surcharges of the docket together). Matched on the
+ * commentary text (Unit Cost column), case-insensitively; amounts in pounds, `£` optional.
+ */
+const POUNDS = String.raw`£?\s*(-?[0-9][0-9,]*(?:\.[0-9]+)?)`;
+export const COMMENTARY = {
+  /** Pre-surcharge cost (the postage) and the surcharge on it. */
+  preSurcharge: new RegExp(String.raw`^Total Cost Pre Surcharge\s*${POUNDS}\s*,\s*Surcharge of\s*${POUNDS}\s*$`, 'i'),
+  green: new RegExp(String.raw`^Green Surcharge of\s*${POUNDS}\s*$`, 'i'),
+  /** Every surcharge of the docket together (the green one included). */
+  docketSurcharges: new RegExp(String.raw`^Total surcharge\s*${POUNDS}\s*$`, 'i'),
+} as const;
+
+/**
+ * The charge names the split lines are loaded under (charges.ts maps them): the commentary's own
+ * words for the two surcharges.
+ */
+export const SURCHARGE_NAMES = { surcharge: 'Surcharge', green: 'Green Surcharge' } as const;
+
+/**
+ * The invoice's closing commentary row: its own figure for every surcharge on the invoice, in
+ * Net Value (`Total surcharge included on this invoice|51.54`), checked against the surcharge
+ * lines loaded for the invoice.
+ */
+export const INVOICE_SURCHARGE_TOTAL = 'Total surcharge included on this invoice';
 
 // ---------------------------------------------------------------------------------------------
 // 5B: SAP BEx analytics export, comma, two header rows, `Overall Result` footer [T-RM, RM-SAP]
@@ -174,4 +207,7 @@ export const BEX_WEIGHT_UNITS: Readonly<Record<string, string>> = { KG: 'kg', ''
  * which would raise the engine's "no currency stated" warning on every invoice of every file.
  */
 export const LAYOUT_CURRENCY = 'GBP';
+
+/** Dot decimals in both layouts; BEx groups thousands with commas inside quotes (`"1,234.56"`). */
+export const NUMBER_FORMAT = { decimal: '.', thousands: ',' } as const;
 

@@ -163,6 +163,11 @@ export interface RawLine {
   readonly shipment: RawShipment | null;
   readonly charges: readonly RawCharge[];
   readonly columns: ColumnLabels;
+  /**
+   * The total the row states for its own charges, as written (a DHL S row's amount excl. VAT):
+   * `clean` checks the row's charges add up to it; absent when the row states none.
+   */
+  readonly total?: { readonly amount: string; readonly column: string; readonly label: string };
 }
 
 /** A total the file states for all its lines together (SAP BEx's `Overall Result` row). */

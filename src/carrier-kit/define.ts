@@ -122,8 +122,8 @@ class RowView implements Row<string> {
   label(field: string): string {
     return this.columns.labels.get(field) ?? field;
   }
-  issue(severity: Issue['severity'], code: Issue['code'], field: string | null, detail: string): void {
-    const at = { file: this.file, ...(this.sheet === undefined ? {} : { sheet: this.sheet }), row: this.rec.row };
+  issue(severity: Issue['severity'], code: Issue['code'], field: string | null, detail: string, row?: number): void {
+    const at = { file: this.file, ...(this.sheet === undefined ? {} : { sheet: this.sheet }), row: row ?? this.rec.row };
     this.sink.issues.push(issue(severity, code, field === null ? at : { ...at, column: this.label(field) }, detail));
   }
 }
@@ -388,8 +388,9 @@ class FileReader {
     const end = this.layout.end;
     if (end === undefined) return;
     const at = this.view.sheet === undefined ? { file: this.file } : { file: this.file, sheet: this.view.sheet };
-    const report = (severity: Issue['severity'], code: Issue['code'], column: string | null, detail: string): void => {
-      this.issues.push(issue(severity, code, column === null ? at : { ...at, column }, detail));
+    const report = (severity: Issue['severity'], code: Issue['code'], column: string | null, detail: string, row?: number): void => {
+      const where = row === undefined ? at : { ...at, row };
+      this.issues.push(issue(severity, code, column === null ? where : { ...where, column }, detail));
     };
     this.push(end(this.state, { issue: report }), lines);
   }
@@ -447,6 +448,7 @@ class FileReader {
       shipment: toShipment(d.shipment),
       charges: d.charges.length === 0 ? NO_CHARGES : d.charges.map((c) => this.charge(c)),
       columns: d.labels === undefined ? this.labels : this.labelsWith(d.labels),
+      ...(d.total === undefined ? {} : { total: d.total }),
     };
     return this.view.sheet === undefined ? line : { ...line, sheet: this.view.sheet };
   }

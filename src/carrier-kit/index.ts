@@ -20,6 +20,9 @@ export type { CsvRecord, CsvEnd } from '../parsing/csv.js';
 export { issue, type Issue, type IssueCode, type Severity } from '../model/issue.js';
 export type { ChargeCode } from '../model/charge-codes.js';
 export { parseDate, type DateFormat } from '../parsing/dates.js';
+// exact amount arithmetic for layouts that check or split amounts (Royal Mail commentary, DHL totals)
+export { parseMinor, type NumberFormat } from '../parsing/amounts.js';
+export { formatMinor, minorDigits } from '../model/money.js';
 export type { ControlTotal } from './contract.js';
 export { readWorkbook, type CellRange, type SheetGrid } from './workbook-input.js';
 export type { DownloadContext, PortalCredentials, PortalDocument } from './portal.js';

@@ -120,6 +120,12 @@ export interface LineDraft {
    * merges each object once per file.
    */
   readonly labels?: Partial<Record<LabelKey, string>>;
+  /**
+   * The total this row states for its own charges (a DHL S row's amount excl. VAT): the engine
+   * checks the line's charges add up to it exactly; a mismatch is a `total_mismatch` error on
+   * this row (the file still loads). `label` names the figure in the message.
+   */
+  readonly total?: { readonly amount: string; readonly column: string; readonly label: string };
 }
 
 /** One source row, as a layout sees it. */
@@ -137,8 +143,8 @@ export interface Row<F extends string> {
   has(field: F): boolean;
   /** How messages name the field's column. */
   label(field: F): string;
-  /** Reports a problem at this row (and the field's column). */
-  issue(severity: Severity, code: IssueCode, field: F | null, detail: string): void;
+  /** Reports a problem at this row (and the field's column), or at `row`, a row read earlier. */
+  issue(severity: Severity, code: IssueCode, field: F | null, detail: string, row?: number): void;
 }
 
 /** How to recognise a layout's files. */
@@ -208,7 +214,8 @@ export interface Layout<F extends string = string, S = unknown> {
 
 /** What `end` may report: a problem of the whole file, naming a column when it can. */
 export interface FileEnd {
-  issue(severity: Severity, code: IssueCode, column: string | null, detail: string): void;
+  /** `row`: a row read earlier (held-back lines), when the problem is about one. */
+  issue(severity: Severity, code: IssueCode, column: string | null, detail: string, row?: number): void;
 }
 
 /** What a carrier folder declares; `defineCarrier` turns it into the engine's adapter. */

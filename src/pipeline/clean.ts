@@ -6,7 +6,7 @@
 import type { CarrierAdapter, ChargeMap, ColumnLabels, RawInvoice, RawLine, RawShipment } from '../carrier-kit/contract.js';
 import type { ChargeCode } from '../model/charge-codes.js';
 import { issue, type IssueLocation, type IssueSink } from '../model/issue.js';
-import { minorDigits } from '../model/money.js';
+import { formatMinor, minorDigits } from '../model/money.js';
 import type { ChargeRecord, InvoiceHeader } from '../model/records.js';
 import { parseDecimal, parseMinor, type NumberFormat } from '../parsing/amounts.js';
 import { createDateParser } from '../parsing/dates.js';
@@ -246,6 +246,24 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
     return lastHeader;
   }
 
+  /** A row's own stated total against its charges (exact); a mismatch is reported, not fixed. */
+  function checkRowTotal(line: RawLine, total: NonNullable<RawLine['total']>, charges: readonly CleanCharge[], currency: string, tracking: string | null): void {
+    const stated = amount(total.amount, currency, line.row, total.column, total.label);
+    if (stated === null) return;
+    const sum = charges.reduce((a, c) => a + BigInt(c.amountMinor), 0n);
+    const diff = sum - BigInt(stated);
+    if (diff === 0n) return;
+    const what = tracking === null ? 'this row' : `shipment ${tracking}`;
+    sink.push(
+      issue(
+        'error',
+        'total_mismatch',
+        at(line.row, total.column),
+        `${what} does not add up: its charges on this row sum to ${formatMinor(sum, currency)} ${currency} but the row states ${formatMinor(stated, currency)} ${currency} (${total.label}; difference ${formatMinor(diff, currency)})`,
+      ),
+    );
+  }
+
   return (line) => {
     const row = line.row;
     const cols = line.columns;
@@ -289,6 +307,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
         carrierClass: c.classification,
       });
     }
+    if (line.total !== undefined && charges.length === line.charges.length) checkRowTotal(line, line.total, charges, currency, trackingNumber);
     return {
       row,
       invoice,

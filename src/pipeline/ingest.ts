@@ -421,7 +421,8 @@ async function loadLanded(
           if (line !== null && !failed) pivot.add(line, pending);
         }
         if (!failed) for (const c of pending) validateCharge(file, c, sink);
-        if (sink.errors > 0) failed = true;
+        // a total that does not add up (a row's own total) is reported, and the file still loads
+        if (sink.errors > 0 && sink.errorsExcept(LOADING_ERRORS).length > 0) failed = true;
         if (failed) {
           pending = [];
           continue;
@@ -436,6 +437,8 @@ async function loadLanded(
       }
       if (!failed) await writeShipments(pivot.takeAll());
       if (!failed) for (const u of await loader.unsafeShipmentTotals()) sink.push(totalOutOfRange(file, `shipment ${u.trackingNumber}`, u.total, u.currency, u.row));
+      // totals a row or the file states for part of it that did not add up (found while parsing)
+      const rowMismatches = sink.list().filter((i) => i.severity === 'error' && i.code === 'total_mismatch').length;
       const reconciliations = new Map<string, Reconciliation>();
       for (const inv of pivot.invoices.values()) reconciliations.set(inv.key, validateInvoice(file, inv, sink));
       const controlOk = controlTotal === undefined || validateControlTotal(file, controlTotal, pivot.invoices.values(), locale, sink);
@@ -453,6 +456,7 @@ async function loadLanded(
       for (const [key, r] of reconciliations) if (r.reconciled === false && !loader.skipped(key)) unreconciled++;
       // a file-level control total that does not match counts as one unreconciled amount
       if (!controlOk) unreconciled++;
+      unreconciled += rowMismatches;
       const invoices = [...pivot.invoices.keys()].filter((k) => !loader.skipped(k)).length;
       if (invoices === 0) {
         // every invoice of the file lost to another version: the file is not current

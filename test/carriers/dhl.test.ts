@@ -194,19 +194,39 @@ describe('DHL Express parser', () => {
     }
   });
 
-  test('a reduced-column extract without the stated total column is claimed and refused naming that column', async () => {
+  test('a reduced-column extract (no I row, no excl. VAT column) loads: no invoice total, each S row states incl. VAT − tax', async () => {
     // the alx extracts (shared/real-invoices): Line Type, Invoice/Shipment Number, Weight Charge, no Billing Source
-    const header = ['Line Type', 'Invoice Number', 'Shipment Number', 'Invoice Date', 'Currency', 'Total amount (incl. VAT)', 'Weight Charge', 'XC1 Code', 'XC1 Name', 'XC1 Charge'];
-    const text = `${header.join(',')}\nS,CPTR001005873,6560843833,20260417,ZAR,4198.66,3425.00,FF,FUEL SURCHARGE,773.66\n`;
-    assert.ok(dhl.detect({ name: 'x.csv', kind: 'text', head: text }) >= 0.5, 'claimed, so the message is DHL\'s');
+    const header = ['Line Type', 'Invoice Number', 'Shipment Number', 'Invoice Date', 'Currency', 'Total amount (incl. VAT)', 'Total Tax', 'Weight Charge', 'XC1 Code', 'XC1 Name', 'XC1 Charge', 'XC1 Tax', 'XC1 Discount', 'XC1 Total'];
+    const text = `${header.join(',')}\nS,CPTR001005873,6560843833,20260417,ZAR,4709.32,510.66,3425.00,FF,FUEL SURCHARGE,1374.75,0.00,-601.09,773.66\n`;
+    assert.ok(dhl.detect({ name: 'x.csv', kind: 'text', head: text }) >= 0.5, 'claimed');
     const { lines, issues } = await parse(text);
-    assert.deepEqual(lines, []);
-    assert.deepEqual(issues.map((i) => [i.code, i.at.row, i.at.column]), [['wrong_format', 1, 'Total amount (excl. VAT)']]);
-    // and its sibling: a header without Line Type (but four other MyBill names) is not claimed,
-    // but with --carrier dhl the missing columns are still named
+    assert.deepEqual(issues, []);
+    const [line] = lines;
+    assert.ok(line);
+    assert.equal(line.invoice.statedTotal, '', 'no I row: no stated invoice total');
+    // the negative discount is taken off the charge: the slot bills its Total less tax
+    assert.deepEqual(line.charges.map((c) => [c.description, c.amount, c.incentive]), [['Weight Charge', '3425.00', ''], ['FUEL SURCHARGE', '773.66', '-601.09']]);
+    assert.deepEqual(line.total, { amount: '4198.66', column: 'Total amount (incl. VAT)', label: 'Total amount (incl. VAT) − Total Tax' });
+    // no weight column: the row billing a Weight Charge is the package
+    assert.equal(line.shipment?.packageRow, true);
+    assert.equal(line.shipment?.packageCount, '1');
+    assert.equal(line.shipment?.billedWeight, '');
+    // a header without Line Type (but four other MyBill names) is not claimed, and with
+    // --carrier dhl the missing column is named
     const noType = text.replace('Line Type,', 'Type,Billing Source,');
     assert.ok(dhl.detect({ name: 'x.csv', kind: 'text', head: noType }) < 0.5);
-    assert.deepEqual((await parse(noType)).issues.map((i) => i.at.column), ['Line Type', 'Total amount (excl. VAT)']);
+    assert.deepEqual((await parse(noType)).issues.map((i) => i.at.column), ['Line Type']);
+  });
+
+  test('the full layout states each S row\'s own total excl. VAT; a duty row without weight is no package', async () => {
+    const { lines } = await parse(file([I('30.00'), S('0123456789', { 'Weight Charge': '25.00', 'Total amount (excl. VAT)': '25.00' })]));
+    assert.deepEqual(lines[1]?.total, { amount: '25.00', column: 'Total amount (excl. VAT)', label: 'Total amount (excl. VAT)' });
+    assert.equal(lines[0]?.total, undefined, 'the I row\'s total is the invoice\'s, checked by the engine');
+    const duty = 'Line Type,Invoice Number,Shipment Number,Invoice Date,Currency,Total amount (incl. VAT),Weight Charge,XC1 Code,XC1 Name,XC1 Charge\nS,X1,1921099471,20260831,ZAR,136.55,0,XX,IMPORT EXPORT DUTIES,136.55\n';
+    const [d] = (await parse(duty)).lines;
+    assert.equal(d?.shipment?.packageRow, false);
+    assert.equal(d?.shipment?.packageCount, '0');
+    assert.deepEqual(d?.total, { amount: '136.55', column: 'Total amount (incl. VAT)', label: 'Total amount (incl. VAT) − no tax column' });
   });
 
   test('bad rows: other width, unknown line type, S row without shipment number, cut-off last row', async () => {

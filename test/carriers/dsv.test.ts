@@ -69,6 +69,13 @@ describe('DSV charge texts (formats.md 3d)', () => {
     assert.equal(code('Fragtbrevsgebyr'), 'service_fee', 'the longer label wins over Fragt');
     assert.equal(code('Palleombytning'), null);
   });
+
+  test('the bilingual fee labels of printed invoices map to honest codes (issue 10)', () => {
+    assert.equal(code('Gebyr for faktura på papir / Paper invoice fee'), 'paper_invoice_fee');
+    assert.equal(code('Gebyr / Fee'), 'service_fee');
+    // only the fee that names nothing more: another `Gebyr for ...` stays unmapped
+    assert.equal(code('Gebyr for rykker / Reminder fee'), null);
+  });
 });
 
 describe('DSV detection', () => {

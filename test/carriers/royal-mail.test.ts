@@ -86,7 +86,7 @@ describe('Royal Mail layout recognition', () => {
 });
 
 describe('Royal Mail pipe download (formats.md 5A, 8.1, 8.2)', () => {
-  test('dockets are the only charges: summary, commentary and the closing surcharge total are not', async () => {
+  test('commentary splits a docket into freight, surcharge and green surcharge lines; bands and the closing total are no charges', async () => {
     const text = [
       PIPE_HEAD,
       SUMMARY,
@@ -102,13 +102,19 @@ describe('Royal Mail pipe download (formats.md 5A, 8.1, 8.2)', () => {
     ].join('\r\n');
     const { lines, batches } = await parse(text);
     assert.deepEqual(errors(batches), []);
-    assert.deepEqual(lines.map((l) => [l.row, l.shipment?.trackingNumber ?? null, l.charges.map((c) => c.amount)]), [
-      [3, '7100000001', ['8.420']],
-      [6, '5100000002', ['4.690']],
-      [8, '7100000003', ['-3.990']],
+    assert.deepEqual(lines.map((l) => [l.row, l.shipment?.trackingNumber ?? null, l.charges.map((c) => [c.description, c.amount, c.column])]), [
+      // the postage on the docket row, each surcharge on the commentary row that names it: 8.42 in all
+      [3, '7100000001', [['ROYAL MAIL TRACKED 24', '7.38', '33 Net Value']]],
+      [4, '7100000001', [['Surcharge', '0.92', '32 Unit Cost']]],
+      [5, '7100000001', [['Green Surcharge', '0.12', '32 Unit Cost']]],
+      // the weight band under it bills nothing
+      [6, '5100000002', [['ROYAL MAIL SIGNED FOR 1C\\2C', '4.690', '33 Net Value']]],
+      [8, '7100000003', [['ROYAL MAIL TRACKED 24', '-3.990', '33 Net Value']]],
       // an administrative docket bills the account: no shipment (8.1)
-      [9, null, ['11.370']],
+      [9, null, [['Sales Order Admin Charge LL or P', '11.370', '33 Net Value']]],
     ]);
+    // the surcharge lines add to the docket's shipment without describing its package
+    assert.equal(lines[1]?.shipment?.packageRow, false);
     const first = lines[0];
     assert.ok(first);
     // every docket carries the summary row's invoice fields, and the row they were read from;
@@ -119,8 +125,94 @@ describe('Royal Mail pipe download (formats.md 5A, 8.1, 8.2)', () => {
     assert.equal(first.shipment?.weightUnit, 'kg');
     assert.equal(first.shipment?.shipDate, '03/03/2025');
     assert.equal(first.shipment?.senderPostcode, 'LS1 4AB');
-    assert.equal(first.charges[0]?.column, '33 Net Value');
     assert.equal(first.columns.description, '29 Service');
+  });
+
+  test('commentary that does not add up to the docket is an error on the docket row, which stays one line', async () => {
+    const text = [
+      PIPE_HEAD,
+      SUMMARY,
+      docket('7100000001', 'ROYAL MAIL TRACKED 24', '8.420'),
+      pipeRow({ 32: 'Total Cost Pre Surcharge £7.38, Surcharge of £0.93' }),
+      pipeRow({ 32: 'Green Surcharge of £0.12' }),
+      docket('7100000002', 'ROYAL MAIL TRACKED 24', '4.00'),
+      pipeRow({ 32: 'Total Cost Pre Surcharge £3.55, Surcharge of £0.39' }),
+      pipeRow({ 32: 'Green Surcharge of £0.06' }),
+      '',
+    ].join('\n');
+    const { lines, batches } = await parse(text);
+    const issues = batches.flatMap((b) => b.issues).filter((i) => i.severity === 'error');
+    assert.deepEqual(issues.map((i) => [i.code, i.at.row, i.at.column]), [['total_mismatch', 3, '33 Net Value']]);
+    assert.match(issues[0]?.message ?? '', /docket 7100000001: its commentary \(row 4, row 5\) does not add up to its Net Value 8\.42: .* = 8\.43; loaded as one line/);
+    // the last docket is flushed at the end of the file, split
+    assert.deepEqual(lines.map((l) => [l.row, l.charges.map((c) => c.amount)]), [[3, ['8.420']], [6, ['3.55']], [7, ['0.39']], [8, ['0.06']]]);
+  });
+
+  test('the invoice\'s own surcharge figure is checked against the surcharge lines; a mismatch names its row and column', async () => {
+    const text = [
+      PIPE_HEAD,
+      SUMMARY,
+      docket('7100000001', 'ROYAL MAIL TRACKED 24', '8.420'),
+      pipeRow({ 32: 'Total Cost Pre Surcharge £7.38, Surcharge of £0.92' }),
+      pipeRow({ 32: 'Green Surcharge of £0.12' }),
+      pipeRow({ 32: 'Total surcharge included on this invoice', 33: '1.05' }),
+      '',
+    ].join('\n');
+    const { batches } = await parse(text);
+    const issues = batches.flatMap((b) => b.issues).filter((i) => i.severity === 'error');
+    assert.deepEqual(issues.map((i) => [i.code, i.at.row, i.at.column]), [['total_mismatch', 6, '33 Net Value']]);
+    assert.match(issues[0]?.message ?? '', /states 1\.05 GBP of surcharges .* sum to 1\.04 GBP \(difference -0\.01\)/);
+  });
+
+  test('`Total surcharge £x` under a docket: the postage is the rest of its Net Value', async () => {
+    const text = [
+      PIPE_HEAD,
+      SUMMARY,
+      docket('7100000001', 'ROYAL MAIL TRACKED 48', '12.00'),
+      pipeRow({ 32: 'Green Surcharge of £0.20' }),
+      pipeRow({ 32: 'Total surcharge £1.20' }),
+      '',
+    ].join('\n');
+    const { lines, batches } = await parse(text);
+    assert.deepEqual(errors(batches), []);
+    assert.deepEqual(lines.map((l) => [l.row, l.charges.map((c) => [c.description, c.amount])]), [
+      [3, [['ROYAL MAIL TRACKED 48', '10.80']]],
+      [4, [['Green Surcharge', '0.20']]],
+      [5, [['Surcharge', '1.00']]],
+    ]);
+  });
+
+  test('weight 0.000 is no weight (a docket of several items), not zero kilograms', async () => {
+    const zero = pipeRow({ 24: '7100000001', 25: '03/03/2025', 29: 'ROYAL MAIL TRACKED 24', 30: '15.000', 31: '0.000', 33: '5.00', 34: 'T' });
+    const { lines } = await parse([PIPE_HEAD, SUMMARY, zero, ''].join('\n'));
+    assert.equal(lines[0]?.shipment?.billedWeight, '');
+    assert.equal(lines[0]?.shipment?.weightUnit, '');
+  });
+
+  test('the consolidated download: several invoices in one comma-separated, quoted file with the same columns', async () => {
+    const quote = (line: string): string => line.split('|').map((v) => `"${v}"`).join(',');
+    const other = SUMMARY.replace('9011111111', '9022222222');
+    const text = [
+      PIPE_HEAD,
+      SUMMARY,
+      docket('7100000001', 'ROYAL MAIL TRACKED 24', '8.420'),
+      pipeRow({ 32: 'Total Cost Pre Surcharge £7.38, Surcharge of £0.92' }),
+      pipeRow({ 32: 'Green Surcharge of £0.12' }),
+      pipeRow({ 32: 'Total surcharge included on this invoice', 33: '1.04' }),
+      other,
+      docket('7100000002', 'ROYAL MAIL TRACKED 48', '1,234.50'),
+      pipeRow({ 32: 'Total surcharge included on this invoice', 33: '0.00' }),
+      '',
+    ].map((l) => (l === '' ? l : quote(l))).join('\r\n');
+    assert.ok(detectRoyalMail(sample(text)) >= 0.9);
+    const { lines, batches } = await parse(text, 7);
+    assert.deepEqual(errors(batches), []);
+    assert.deepEqual(lines.map((l) => [l.invoice.number, l.row, l.charges.map((c) => c.amount)]), [
+      ['9011111111', 3, ['7.38']],
+      ['9011111111', 4, ['0.92']],
+      ['9011111111', 5, ['0.12']],
+      ['9022222222', 8, ['1,234.50']],
+    ]);
   });
 
   test('a second summary row starts a new invoice, and a repeated header is skipped', async () => {
