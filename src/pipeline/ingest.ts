@@ -152,7 +152,7 @@ function* landedChunks(landed: LandedFile): Generator<Buffer> {
 const CUT_OFF = 'the file ends in the middle of a UTF-8 character (every byte before is valid UTF-8): it was cut off, probably an incomplete download or copy';
 
 /** Problems that make the bytes unreadable at all. */
-function wholeFileIssue(landed: LandedFile, workbook: boolean): Issue | null {
+export function wholeFileIssue(landed: LandedFile, workbook: boolean): Issue | null {
   const file = landed.originalName;
   if (landed.bytes === 0) return issue('error', 'empty_file', { file }, 'the file is empty (0 bytes); the download probably failed');
   if (workbook) return null;
@@ -363,6 +363,18 @@ async function ingestPrepared(ctx: IngestContext, prepared: Prepared, options: I
   return loadLanded(ctx, adapter, prepared, detected, options);
 }
 
+/** How a landed file's text is decoded: UTF-8 when it is valid UTF-8 (and for workbooks), else the carrier's legacy encoding. */
+export function encodingOf(prepared: Prepared, adapter: CarrierAdapter): TextEncoding {
+  return prepared.workbookPath !== null || prepared.landed.utf8 ? 'utf8' : (adapter.legacyEncoding ?? 'cp1252');
+}
+
+/** What `adapter.parse` reads: the decoded text, streamed, or the workbook. */
+export async function parseInputOf(prepared: Prepared, adapter: CarrierAdapter, readChunk = READ_CHUNK, onProgress?: (done: number) => void): Promise<ParseInput> {
+  const landed = prepared.landed;
+  if (prepared.workbookPath !== null) return workbookInput(landed, prepared.workbookPath, prepared.sheets);
+  return decodedInput(landed, encodingOf(prepared, adapter), readChunk, onProgress);
+}
+
 async function loadLanded(
   ctx: IngestContext,
   adapter: CarrierAdapter,
@@ -376,7 +388,7 @@ async function loadLanded(
   const file = landed.originalName;
   const { db } = ctx.db;
   const workbook = prepared.workbookPath !== null;
-  const encoding: TextEncoding = workbook || landed.utf8 ? 'utf8' : (adapter.legacyEncoding ?? 'cp1252');
+  const encoding = encodingOf(prepared, adapter);
   const sourceRow = { ...sourceRowOf(prepared, adapter.id, workbook ? null : encoding, account), runId: ctx.runId };
 
   const early = wholeFileIssue(landed, workbook);
@@ -389,9 +401,7 @@ async function loadLanded(
       const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
       const loader = new FileLoader(trx, ctx.db, adapter.id, file, sourceFileId, ctx.runId);
       const flow = new FileFlow(adapter, file, sink, { account, overrides, spillAt: ctx.spillAt ?? SPILL_AT });
-      const input = workbook
-        ? workbookInput(landed, prepared.workbookPath as string, prepared.sheets)
-        : await decodedInput(landed, encoding, ctx.readChunk ?? READ_CHUNK, ctx.onProgress && ((done) => ctx.onProgress?.(file, done, landed.bytes)));
+      const input = await parseInputOf(prepared, adapter, ctx.readChunk, ctx.onProgress && ((done) => ctx.onProgress?.(file, done, landed.bytes)));
       let charges = 0;
       // 1. parse → clean → aggregate → validate (pure), 2. load, batch by batch
       for await (const batch of adapter.parse(input)) {
