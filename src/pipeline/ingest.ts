@@ -224,6 +224,37 @@ function isXlsx(l: LandedFile): boolean {
   return extOf(l.originalName) === 'xlsx' && l.head.subarray(0, 4).equals(ZIP_MAGIC);
 }
 
+/** Spreadsheet formats (CarrierAdapter.accepts); every other format a carrier accepts is text. */
+const WORKBOOK_FORMATS: ReadonlySet<string> = new Set(['xlsx', 'xls', 'ods']);
+
+/**
+ * The format of a landed file, as CarrierAdapter.accepts names formats: a spreadsheet by its
+ * extension (`xls` for the OLE2 signature under another name); any other file is text, named by
+ * its extension ('' when it has none).
+ */
+function formatOf(l: LandedFile): { readonly workbook: boolean; readonly format: string } {
+  const ext = extOf(l.originalName);
+  if (needsConversion(l) || isXlsx(l)) return { workbook: true, format: WORKBOOK_FORMATS.has(ext) ? ext : 'xls' };
+  return { workbook: false, format: ext };
+}
+
+/**
+ * Whether `adapter` takes the file, by what it declares in `accepts`: a spreadsheet must be of a
+ * format listed there; a text file needs a text format listed (its extension is not checked:
+ * CSV exports arrive as .csv, .txt, .dat or with none).
+ */
+export function acceptsFile(adapter: CarrierAdapter, l: LandedFile): boolean {
+  const { workbook, format } = formatOf(l);
+  return workbook ? adapter.accepts.includes(format) : adapter.accepts.some((f) => !WORKBOOK_FORMATS.has(f));
+}
+
+/** The issue refusing a file `adapter` does not take (see acceptsFile). */
+function notAccepted(adapter: CarrierAdapter, l: LandedFile): Issue {
+  const { workbook, format } = formatOf(l);
+  const what = workbook ? `a spreadsheet (${format})` : 'a text file';
+  return issue('error', 'wrong_format', { file: l.originalName }, `not read as ${adapter.name}: it is ${what}, and ${adapter.name} files come as ${adapter.accepts.join(', ')} only`);
+}
+
 /**
  * Ingests local files: lands each, converts the legacy spreadsheets among them in one
  * LibreOffice batch, recognizes each file's carrier unless one is given, and loads each in its
@@ -258,7 +289,10 @@ export async function ingestPaths(ctx: IngestContext, files: readonly (string | 
       results[i] = result(landed.originalName, prior.carrier, false, 'skipped', `identical file already ${prior.status} (source file ${prior.id}); nothing changed`, prior.id);
       continue;
     }
-    if (landed.bytes > 0 && needsConversion(landed)) {
+    if (landed.bytes > 0 && options.carrier !== undefined && !acceptsFile(options.carrier, landed)) {
+      // refused before it is converted: the carrier says it never sends such files
+      results[i] = await quarantine(ctx, sourceRowOf({ landed, workbookPath: null, ...attempt }, options.carrier.id, null, options.account), [notAccepted(options.carrier, landed)], false);
+    } else if (landed.bytes > 0 && needsConversion(landed)) {
       toConvert.push({ index: i, landed, attempt });
     } else {
       results[i] = await ingestPrepared(ctx, { landed, workbookPath: isXlsx(landed) ? landed.storedPath : null, ...attempt }, options);
@@ -348,7 +382,8 @@ async function ingestPrepared(ctx: IngestContext, prepared: Prepared, options: I
   let adapter = options.carrier;
   const detected = adapter === undefined;
   if (adapter === undefined && landed.bytes > 0) {
-    const d = detectCarrier(await sampleOf(prepared), options.carriers);
+    // only carriers that take files of this format compete (CarrierAdapter.accepts)
+    const d = detectCarrier(await sampleOf(prepared), options.carriers.filter((c) => acceptsFile(c, landed)));
     if (!d.ok) {
       const why = d.reason === 'unknown' && prepared.workbookPath === null ? unrecognizedIssue(landed, d.message) : null;
       return quarantine(ctx, sourceRowOf(prepared, 'unknown', null, options.account), [
