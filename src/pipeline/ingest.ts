@@ -1,6 +1,6 @@
 /**
  * The pipeline for local files: land → parse → clean → pivot → validate → load, one transaction
- * per file. A bad file is quarantined (raw copy kept, issues stored, message naming file, row and
+ * per file (loadLanded: the pure steps of flow.ts batch by batch, each batch loaded by load.ts). A bad file is quarantined (raw copy kept, issues stored, message naming file, row and
  * column) and never stops the files after it; only a system failure (database gone) does.
  */
 import fs from 'node:fs';
@@ -430,7 +430,7 @@ async function loadLanded(
   if (early !== null) return quarantine(ctx, sourceRow, [early], detected);
 
   const sink = new IssueSink(file);
-  let loaded: { invoices: number; charges: number; unreconciled: number; sourceFileId: number; notes: Issue[]; reopened: number; conflicts: number };
+  let loaded: Awaited<ReturnType<typeof recordLoaded>>;
   try {
     loaded = await inTransaction(db, async (trx) => {
       const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
