@@ -1,7 +1,13 @@
 /**
- * The adapter contract: the only shape carriers/ implement. Parsing is pure (bytes in, raw lines
- * out, in the carrier's own words); amounts, dates and charge names are interpreted once, by the
- * engine's `clean` stage, from the adapter's declarative `locale` and `charges`.
+ * The adapter contract between the carrier kit and the engine. Parsing is pure (bytes in, raw
+ * lines out, in the carrier's own words); amounts, dates and charge names are interpreted once, by
+ * the engine's `clean` stage, from the adapter's declarative `locale` and `charges`.
+ *
+ * Carriers do not implement it by hand: `defineCarrier` (define.ts) builds the adapter from
+ * declared layouts. Of this file, carriers see only what index.ts exports (CarrierAdapter,
+ * CarrierLocale, ChargeMap, ColumnLabels); FileSample, ParseInput, the raw lines, ParseBatch and
+ * ControlTotal pass between the kit and the engine only (eslint.config.js keeps carriers to
+ * index.ts).
  */
 import type { ChargeCode } from '../model/charge-codes.js';
 import type { Issue } from '../model/issue.js';
@@ -192,8 +198,10 @@ export interface CarrierAdapter {
   /** Human name for messages. */
   readonly name: string;
   /**
-   * File extensions this carrier's files come as (lower case, no dot), used to pick files from
-   * directories. `xls`/`ods` files are converted to xlsx by the engine before parse.
+   * File formats this carrier's files come as (lower case extensions, no dot), used to pick files
+   * from directories and enforced by the engine (pipeline/ingest.ts acceptsFile): a spreadsheet of
+   * another format is refused, and a carrier that lists no text format gets no text file.
+   * `xls`/`ods` files are converted to xlsx by the engine before parse.
    */
   readonly accepts: readonly string[];
   /** Encoding of files that are not valid UTF-8 (default cp1252; DSV's Danish files: iso-8859-10). */
