@@ -1,5 +1,5 @@
 // ESLint (flat config) with typescript-eslint. Its main job is keeping the architecture's shape:
-// a carrier folder imports only the carrier kit (src/carrier-kit), so the engine can change behind
+// a carrier folder imports only the carrier kit's API (src/carrier-kit/index.js), so the engine can change behind
 // it and a new carrier cannot grow a dependency on the pipeline, the database or a sibling carrier.
 import tseslint from 'typescript-eslint';
 
@@ -20,8 +20,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+src/(?!carrier-kit/)',
-              message: 'A carrier imports only from src/carrier-kit (design.md: carriers are thin folders).',
+              regex: '^(\\.\\./)+src/(?!carrier-kit/index\\.js$)',
+              message: 'A carrier imports only from src/carrier-kit/index.js, the kit\'s API (design.md: carriers are thin folders).',
             },
             {
               regex: '^\\.\\./(?!\\.\\./)',

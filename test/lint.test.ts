@@ -23,6 +23,13 @@ describe('lint: a carrier imports only src/carrier-kit', () => {
     assert.match(found[0] ?? '', /only from src\/carrier-kit/);
   });
 
+  test("importing the kit's internals (the engine-facing contract, the header matcher) from a carrier folder fails lint", async () => {
+    const found = await restrictedImports('carriers/dpd/extra.ts', "import type { RawLine } from '../../src/carrier-kit/contract.js';\nexport type L = RawLine;\n");
+    assert.equal(found.length, 1);
+    assert.match(found[0] ?? '', /only from src\/carrier-kit\/index\.js/);
+    assert.equal((await restrictedImports('carriers/dpd/extra.ts', "import { indexHeader } from '../../src/carrier-kit/header.js';\nexport const h = indexHeader;\n")).length, 1);
+  });
+
   test('importing a package or another carrier from a carrier folder fails lint', async () => {
     assert.equal((await restrictedImports('carriers/dpd/extra.ts', "import { z } from 'zod';\nexport const s = z.string();\n")).length, 1);
     assert.equal((await restrictedImports('carriers/dpd/extra.ts', "import { gls } from '../gls/index.js';\nexport const g = gls;\n")).length, 1);

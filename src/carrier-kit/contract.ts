@@ -203,8 +203,10 @@ export interface CarrierAdapter {
   /** Human name for messages. */
   readonly name: string;
   /**
-   * File extensions this carrier's files come as (lower case, no dot), used to pick files from
-   * directories. `xls`/`ods` files are converted to xlsx by the engine before parse.
+   * File formats this carrier's files come as (lower case extensions, no dot), used to pick files
+   * from directories and enforced by the engine (pipeline/ingest.ts acceptsFile): a spreadsheet of
+   * another format is refused, and a carrier that lists no text format gets no text file.
+   * `xls`/`ods` files are converted to xlsx by the engine before parse.
    */
   readonly accepts: readonly string[];
   /** Encoding of files that are not valid UTF-8 (default cp1252; DSV's Danish files: iso-8859-10). */

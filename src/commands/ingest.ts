@@ -93,7 +93,8 @@ export function resolveCarrier(id: string | undefined): CarrierAdapter | undefin
 
 export async function ingestCommand(ctx: CommandContext, paths: readonly string[], opts: IngestOptions, lock?: RunLock): Promise<number> {
   const adapter = resolveCarrier(opts.carrier);
-  const accepts = new Set((adapter ? [adapter] : CARRIERS).flatMap((c) => [...c.accepts, 'xls', 'ods', 'xlsx']));
+  // what the carrier(s) declare they take; the engine refuses anything else (ingest.ts acceptsFile)
+  const accepts = new Set((adapter ? [adapter] : CARRIERS).flatMap((c) => c.accepts));
   const { files, problems } = expandPaths(paths, accepts);
   if (files.length === 0 && problems.length === 0) throw new UsageError(`no ${[...accepts].join('/')} files found in ${paths.join(', ')}`);
   const { db } = ctx;

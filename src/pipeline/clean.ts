@@ -3,63 +3,18 @@
  * dates ISO, charge names canonical codes, units canonical. Pure: no db, no fs. Problems become
  * issues pushed to `sink`; a row whose invoice fields are unusable is dropped (with an error).
  */
-import type { CarrierAdapter, ChargeMap, ColumnLabels, RawInvoice, RawLine, RawShipment } from '../carrier-kit/contract.js';
+import type { CarrierAdapter, CarrierLocale, ChargeMap, ColumnLabels, ControlTotal, RawInvoice, RawLine, RawShipment } from '../carrier-kit/contract.js';
 import type { ChargeCode } from '../model/charge-codes.js';
 import { issue, type IssueLocation, type IssueSink } from '../model/issue.js';
 import { formatMinor, minorDigits } from '../model/money.js';
-import type { ChargeRecord, InvoiceHeader } from '../model/records.js';
 import { parseDecimal, parseMinor, type NumberFormat } from '../parsing/amounts.js';
 import { createDateParser } from '../parsing/dates.js';
 import { detach, hasUnsafeText, printable, scrubText } from '../parsing/text.js';
-import { invoiceKey } from './pivot.js';
+import { invoiceKey, type CleanCharge, type CleanControlTotal, type CleanInvoice, type CleanLine, type RowShipment } from '../model/lines.js';
 import { parseDimensions } from '../parsing/dimensions.js';
 import { chargesMapCommand, type ChargeOverride } from './overrides.js';
 
-/** Shipment facts one row contributes; `pivot` merges the rows of a shipment. */
-export interface RowShipment {
-  readonly trackingNumber: string;
-  readonly leadTrackingNumber: string | null;
-  readonly packageRow: boolean;
-  readonly packageCount: number;
-  readonly service: string | null;
-  readonly serviceRank: number;
-  readonly shipDate: string | null;
-  readonly zone: string | null;
-  readonly enteredWeight: number | null;
-  readonly billedWeight: number | null;
-  readonly weightUnit: 'kg' | 'lb' | 'oz' | null;
-  readonly length: number | null;
-  readonly width: number | null;
-  readonly height: number | null;
-  readonly dimensionUnit: 'cm' | 'in' | null;
-  readonly volumetricWeight: number | null;
-  readonly senderPostcode: string | null;
-  readonly senderCountry: string | null;
-  readonly receiverPostcode: string | null;
-  readonly receiverCountry: string | null;
-}
-
-/** An invoice header plus its identity within the file (account + number). */
-export interface CleanInvoice extends InvoiceHeader {
-  readonly key: string;
-}
-
-export interface CleanCharge extends ChargeRecord {
-  readonly invoiceKey: string;
-  /** The column the amount came from, for messages about the sums it goes into. */
-  readonly amountColumn?: string;
-  /** The carrier's own code and class as billed ('' when none): `etl remap` re-classifies from them. */
-  readonly carrierCode: string;
-  readonly carrierClass: string;
-}
-
-export interface CleanLine {
-  readonly row: number;
-  /** The same object for consecutive rows of the same invoice. */
-  readonly invoice: CleanInvoice;
-  readonly shipment: RowShipment | null;
-  readonly charges: readonly CleanCharge[];
-}
+export type { CleanCharge, CleanInvoice, CleanLine, RowShipment } from '../model/lines.js';
 
 export type Cleaner = (line: RawLine) => CleanLine | null;
 
@@ -315,4 +270,18 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
       charges,
     };
   };
+}
+
+/**
+ * A file-level control total as an exact amount, in `currency` (the file's invoices' when the
+ * total names none). Pushes `bad_amount` and returns null when the amount is not a number.
+ */
+export function cleanControlTotal(file: string, total: ControlTotal, currency: string, locale: CarrierLocale, sink: IssueSink): CleanControlTotal | null {
+  const cur = total.currency || currency;
+  const stated = parseMinor(total.amount, locale.number, minorDigits(cur));
+  if (!stated.ok) {
+    sink.push(issue('error', 'bad_amount', { file, row: total.row, column: total.column }, `${total.label}: ${stated.reason}`));
+    return null;
+  }
+  return { amountMinor: stated.minor, currency: cur, row: total.row, column: total.column, label: total.label };
 }

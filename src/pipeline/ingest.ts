@@ -1,20 +1,19 @@
 /**
  * The pipeline for local files: land → parse → clean → pivot → validate → load, one transaction
- * per file. A bad file is quarantined (raw copy kept, issues stored, message naming file, row and
+ * per file (loadLanded: the pure steps of flow.ts batch by batch, each batch loaded by load.ts). A bad file is quarantined (raw copy kept, issues stored, message naming file, row and
  * column) and never stops the files after it; only a system failure (database gone) does.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CarrierAdapter, ControlTotal, FileSample, ParseInput } from '../carrier-kit/contract.js';
+import type { CarrierAdapter, FileSample, ParseInput } from '../carrier-kit/contract.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { classifyDbError, dbMessage } from '../db/failure.js';
 import { describeError, LoadError, PathError, SystemError, type EtlError } from '../errors.js';
-import { issue, IssueSink, type Issue, type IssueCode } from '../model/issue.js';
+import { issue, IssueSink, type Issue } from '../model/issue.js';
 import { binaryKind, createDecoder, endsMidUtf8Character, undecodableReason, type TextEncoding } from '../parsing/text.js';
 import { readWorkbookBounded, workbookHead, WorkbookLimitError, type SheetGrid } from '../parsing/xlsx.js';
-import { createCleaner } from './clean.js';
 import { fateChanges, fateKey, fateOf, notRetriedMessage, parseFate } from './fate.js';
 import { overridesFor, type ChargeOverride } from './overrides.js';
 import { CONVERTIBLE, libreOfficeConverter, type Converter } from './convert.js';
@@ -22,12 +21,10 @@ import { detectCarrier } from './detect.js';
 import { landFile, type LandedFile } from './land.js';
 import { workDirOf } from './leftovers.js';
 import { FileLoader, insertIssues, insertSourceFile } from './load.js';
-import type { CleanCharge as PendingCharge } from './clean.js';
-import { Pivot, type ShipmentAggregate } from './pivot.js';
-import { totalOutOfRange, validateCharge, validateControlTotal, validateInvoice, validateShipment, type Reconciliation } from './validate.js';
+import { FileFlow, type FileVerdict } from './flow.js';
+import type { InvoiceAggregate } from './pivot.js';
+import { totalOutOfRange } from './validate.js';
 
-/** Errors that still load: the invoice is kept, flagged unreconciled. */
-const LOADING_ERRORS: readonly IssueCode[] = ['total_mismatch'];
 /**
  * Open shipment aggregates before the oldest are written out. Bounds memory whatever the file
  * size: a package's rows normally sit together, so a shipment is complete long before 512 others
@@ -155,7 +152,7 @@ function* landedChunks(landed: LandedFile): Generator<Buffer> {
 const CUT_OFF = 'the file ends in the middle of a UTF-8 character (every byte before is valid UTF-8): it was cut off, probably an incomplete download or copy';
 
 /** Problems that make the bytes unreadable at all. */
-function wholeFileIssue(landed: LandedFile, workbook: boolean): Issue | null {
+export function wholeFileIssue(landed: LandedFile, workbook: boolean): Issue | null {
   const file = landed.originalName;
   if (landed.bytes === 0) return issue('error', 'empty_file', { file }, 'the file is empty (0 bytes); the download probably failed');
   if (workbook) return null;
@@ -227,6 +224,37 @@ function isXlsx(l: LandedFile): boolean {
   return extOf(l.originalName) === 'xlsx' && l.head.subarray(0, 4).equals(ZIP_MAGIC);
 }
 
+/** Spreadsheet formats (CarrierAdapter.accepts); every other format a carrier accepts is text. */
+const WORKBOOK_FORMATS: ReadonlySet<string> = new Set(['xlsx', 'xls', 'ods']);
+
+/**
+ * The format of a landed file, as CarrierAdapter.accepts names formats: a spreadsheet by its
+ * extension (`xls` for the OLE2 signature under another name); any other file is text, named by
+ * its extension ('' when it has none).
+ */
+function formatOf(l: LandedFile): { readonly workbook: boolean; readonly format: string } {
+  const ext = extOf(l.originalName);
+  if (needsConversion(l) || isXlsx(l)) return { workbook: true, format: WORKBOOK_FORMATS.has(ext) ? ext : 'xls' };
+  return { workbook: false, format: ext };
+}
+
+/**
+ * Whether `adapter` takes the file, by what it declares in `accepts`: a spreadsheet must be of a
+ * format listed there; a text file needs a text format listed (its extension is not checked:
+ * CSV exports arrive as .csv, .txt, .dat or with none).
+ */
+export function acceptsFile(adapter: CarrierAdapter, l: LandedFile): boolean {
+  const { workbook, format } = formatOf(l);
+  return workbook ? adapter.accepts.includes(format) : adapter.accepts.some((f) => !WORKBOOK_FORMATS.has(f));
+}
+
+/** The issue refusing a file `adapter` does not take (see acceptsFile). */
+function notAccepted(adapter: CarrierAdapter, l: LandedFile): Issue {
+  const { workbook, format } = formatOf(l);
+  const what = workbook ? `a spreadsheet (${format})` : 'a text file';
+  return issue('error', 'wrong_format', { file: l.originalName }, `not read as ${adapter.name}: it is ${what}, and ${adapter.name} files come as ${adapter.accepts.join(', ')} only`);
+}
+
 /**
  * Ingests local files: lands each, converts the legacy spreadsheets among them in one
  * LibreOffice batch, recognizes each file's carrier unless one is given, and loads each in its
@@ -261,7 +289,10 @@ export async function ingestPaths(ctx: IngestContext, files: readonly (string | 
       results[i] = result(landed.originalName, prior.carrier, false, 'skipped', `identical file already ${prior.status} (source file ${prior.id}); nothing changed`, prior.id);
       continue;
     }
-    if (landed.bytes > 0 && needsConversion(landed)) {
+    if (landed.bytes > 0 && options.carrier !== undefined && !acceptsFile(options.carrier, landed)) {
+      // refused before it is converted: the carrier says it never sends such files
+      results[i] = await quarantine(ctx, sourceRowOf({ landed, workbookPath: null, ...attempt }, options.carrier.id, null, options.account), [notAccepted(options.carrier, landed)], false);
+    } else if (landed.bytes > 0 && needsConversion(landed)) {
       toConvert.push({ index: i, landed, attempt });
     } else {
       results[i] = await ingestPrepared(ctx, { landed, workbookPath: isXlsx(landed) ? landed.storedPath : null, ...attempt }, options);
@@ -351,7 +382,8 @@ async function ingestPrepared(ctx: IngestContext, prepared: Prepared, options: I
   let adapter = options.carrier;
   const detected = adapter === undefined;
   if (adapter === undefined && landed.bytes > 0) {
-    const d = detectCarrier(await sampleOf(prepared), options.carriers);
+    // only carriers that take files of this format compete (CarrierAdapter.accepts)
+    const d = detectCarrier(await sampleOf(prepared), options.carriers.filter((c) => acceptsFile(c, landed)));
     if (!d.ok) {
       const why = d.reason === 'unknown' && prepared.workbookPath === null ? unrecognizedIssue(landed, d.message) : null;
       return quarantine(ctx, sourceRowOf(prepared, 'unknown', null, options.account), [
@@ -364,6 +396,18 @@ async function ingestPrepared(ctx: IngestContext, prepared: Prepared, options: I
     return quarantine(ctx, sourceRowOf(prepared, 'unknown', null, options.account), [wholeFileIssue(landed, false) as Issue], true);
   }
   return loadLanded(ctx, adapter, prepared, detected, options);
+}
+
+/** How a landed file's text is decoded: UTF-8 when it is valid UTF-8 (and for workbooks), else the carrier's legacy encoding. */
+export function encodingOf(prepared: Prepared, adapter: CarrierAdapter): TextEncoding {
+  return prepared.workbookPath !== null || prepared.landed.utf8 ? 'utf8' : (adapter.legacyEncoding ?? 'cp1252');
+}
+
+/** What `adapter.parse` reads: the decoded text, streamed, or the workbook. */
+export async function parseInputOf(prepared: Prepared, adapter: CarrierAdapter, readChunk = READ_CHUNK, onProgress?: (done: number) => void): Promise<ParseInput> {
+  const landed = prepared.landed;
+  if (prepared.workbookPath !== null) return workbookInput(landed, prepared.workbookPath, prepared.sheets);
+  return decodedInput(landed, encodingOf(prepared, adapter), readChunk, onProgress);
 }
 
 async function loadLanded(
@@ -379,91 +423,37 @@ async function loadLanded(
   const file = landed.originalName;
   const { db } = ctx.db;
   const workbook = prepared.workbookPath !== null;
-  const encoding: TextEncoding = workbook || landed.utf8 ? 'utf8' : (adapter.legacyEncoding ?? 'cp1252');
+  const encoding = encodingOf(prepared, adapter);
   const sourceRow = { ...sourceRowOf(prepared, adapter.id, workbook ? null : encoding, account), runId: ctx.runId };
 
   const early = wholeFileIssue(landed, workbook);
   if (early !== null) return quarantine(ctx, sourceRow, [early], detected);
 
   const sink = new IssueSink(file);
-  const spillAt = ctx.spillAt ?? SPILL_AT;
-  let loaded: { invoices: number; charges: number; unreconciled: number; sourceFileId: number; notes: Issue[]; reopened: number; conflicts: number };
+  let loaded: Awaited<ReturnType<typeof recordLoaded>>;
   try {
     loaded = await inTransaction(db, async (trx) => {
       const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
       const loader = new FileLoader(trx, ctx.db, adapter.id, file, sourceFileId, ctx.runId);
-      const pivot = new Pivot(file, sink);
-      let clean = createCleaner(adapter, file, sink, options.account, overrides);
-      let controlTotal: ControlTotal | undefined;
-      let locale = adapter.locale;
-      const input = workbook
-        ? workbookInput(landed, prepared.workbookPath as string, prepared.sheets)
-        : await decodedInput(landed, encoding, ctx.readChunk ?? READ_CHUNK, ctx.onProgress && ((done) => ctx.onProgress?.(file, done, landed.bytes)));
-      let pending: PendingCharge[] = [];
+      const flow = new FileFlow(adapter, file, sink, { account, overrides, spillAt: ctx.spillAt ?? SPILL_AT });
+      const input = await parseInputOf(prepared, adapter, ctx.readChunk, ctx.onProgress && ((done) => ctx.onProgress?.(file, done, landed.bytes)));
       let charges = 0;
-      // After the first error nothing more is written (the transaction will roll back), but the
-      // rest of the file is still read and cleaned so that the user sees every problem at once.
-      let failed = false;
-      const writeShipments = async (aggs: ShipmentAggregate[]): Promise<void> => {
-        for (const a of aggs) if (!validateShipment(file, a, sink)) failed = true;
-        if (failed) return;
-        await loader.writeShipments(aggs);
-      };
+      // 1. parse → clean → aggregate → validate (pure), 2. load, batch by batch
       for await (const batch of adapter.parse(input)) {
-        for (const i of batch.issues) sink.push(i);
-        if (batch.locale !== undefined) {
-          locale = { ...adapter.locale, ...batch.locale };
-          clean = createCleaner({ ...adapter, locale }, file, sink, options.account, overrides);
-        }
-        if (batch.controlTotal !== undefined) controlTotal = batch.controlTotal;
-        for (const raw of batch.lines) {
-          const line = clean(raw);
-          if (line !== null && !failed) pivot.add(line, pending);
-        }
-        if (!failed) for (const c of pending) validateCharge(file, c, sink);
-        // a total that does not add up (a row's own total) is reported, and the file still loads
-        if (sink.errors > 0 && sink.errorsExcept(LOADING_ERRORS).length > 0) failed = true;
-        if (failed) {
-          pending = [];
-          continue;
-        }
-        for (const inv of pivot.takeNewInvoices()) await loader.addInvoice(inv);
-        const opened = pivot.takeUnresolved();
-        await loader.resolveShipments(opened);
-        pivot.countNew(opened);
-        charges += await loader.addCharges(pending, pivot.invoices);
-        pending = [];
-        if (pivot.openCount > spillAt) await writeShipments(pivot.takeOldest(pivot.openCount - Math.floor(spillAt / 2)));
+        const toLoad = flow.take(batch);
+        if (toLoad !== null) charges += await loader.loadBatch(toLoad);
       }
-      if (!failed) await writeShipments(pivot.takeAll());
-      if (!failed) for (const u of await loader.unsafeShipmentTotals()) sink.push(totalOutOfRange(file, `shipment ${u.trackingNumber}`, u.total, u.currency, u.row));
-      // totals a row or the file states for part of it that did not add up (found while parsing)
-      const rowMismatches = sink.list().filter((i) => i.severity === 'error' && i.code === 'total_mismatch').length;
-      const reconciliations = new Map<string, Reconciliation>();
-      for (const inv of pivot.invoices.values()) reconciliations.set(inv.key, validateInvoice(file, inv, sink));
-      const controlOk = controlTotal === undefined || validateControlTotal(file, controlTotal, pivot.invoices.values(), locale, sink);
-      if (pivot.invoices.size === 0 && sink.errors === 0) {
-        sink.push(issue('error', 'wrong_format', { file }, `no invoice rows found in this ${adapter.name} file`));
+      // 3. the shipments still open; sums of a shipment's parts only the database knows
+      const rest = flow.rest();
+      if (rest !== null) {
+        await loader.writeShipments(rest);
+        for (const u of await loader.unsafeShipmentTotals()) sink.push(totalOutOfRange(file, `shipment ${u.trackingNumber}`, u.total, u.currency, u.row));
       }
-      const blocking = sink.errorsExcept(LOADING_ERRORS);
-      if (blocking.length > 0 || failed) throw new Quarantine(sink.list());
-      await loader.finish(pivot.invoices.values(), reconciliations);
-      const account = options.account ?? pivot.invoices.values().next().value?.header.accountNumber ?? null;
-      await trx.updateTable('source_files').set({ account_number: account }).where('id', '=', sourceFileId).execute();
-      const stored = [...sink.list(), ...loader.notes];
-      await insertIssues(trx, sourceFileId, ctx.runId, stored);
-      let unreconciled = 0;
-      for (const [key, r] of reconciliations) if (r.reconciled === false && !loader.skipped(key)) unreconciled++;
-      // a file-level control total that does not match counts as one unreconciled amount
-      if (!controlOk) unreconciled++;
-      unreconciled += rowMismatches;
-      const invoices = [...pivot.invoices.keys()].filter((k) => !loader.skipped(k)).length;
-      if (invoices === 0) {
-        // every invoice of the file lost to another version: the file is not current
-        const why = loader.notes.find((n) => n.code === 'invoice_conflict' || n.code === 'invoice_outdated')?.message ?? null;
-        await trx.updateTable('source_files').set({ status: loader.conflicts > 0 ? 'quarantined' : 'superseded', message: why }).where('id', '=', sourceFileId).execute();
-      }
-      return { invoices, charges, unreconciled, sourceFileId, notes: loader.notes, reopened: loader.continuations, conflicts: loader.conflicts };
+      // 4. reconcile: quarantine the file, or finish loading it
+      const verdict = flow.verdict();
+      if (verdict.quarantine) throw new Quarantine(sink.list());
+      await loader.finish(flow.invoices.values(), verdict.reconciliations);
+      return recordLoaded(trx, loader, flow.invoices, verdict, { sourceFileId, charges, account: account ?? flow.invoices.values().next().value?.header.accountNumber ?? null, issues: sink.list(), runId: ctx.runId });
     });
   } catch (cause) {
     if (cause instanceof Quarantine) return quarantine(ctx, sourceRow, cause.issues, detected);
@@ -494,6 +484,31 @@ async function loadLanded(
     issues: all.filter((i) => i.severity !== 'info').slice(0, 20),
     ...(prepared.retried ? { retried: prepared.retried } : {}),
   };
+}
+
+/** Stores a loaded file's account and issues, and its status when other versions won every invoice. */
+async function recordLoaded(
+  trx: Transaction<Database>,
+  loader: FileLoader,
+  invoicesByKey: ReadonlyMap<string, InvoiceAggregate>,
+  verdict: FileVerdict,
+  f: { readonly sourceFileId: number; readonly charges: number; readonly account: string | null; readonly issues: readonly Issue[]; readonly runId: number | null },
+) {
+  const { sourceFileId } = f;
+  await trx.updateTable('source_files').set({ account_number: f.account }).where('id', '=', sourceFileId).execute();
+  await insertIssues(trx, sourceFileId, f.runId, [...f.issues, ...loader.notes]);
+  let unreconciled = 0;
+  for (const [key, r] of verdict.reconciliations) if (r.reconciled === false && !loader.skipped(key)) unreconciled++;
+  // a file-level control total that does not match counts as one unreconciled amount
+  if (!verdict.controlOk) unreconciled++;
+  unreconciled += verdict.partialMismatches;
+  const invoices = [...invoicesByKey.keys()].filter((k) => !loader.skipped(k)).length;
+  if (invoices === 0) {
+    // every invoice of the file lost to another version: the file is not current
+    const why = loader.notes.find((n) => n.code === 'invoice_conflict' || n.code === 'invoice_outdated')?.message ?? null;
+    await trx.updateTable('source_files').set({ status: loader.conflicts > 0 ? 'quarantined' : 'superseded', message: why }).where('id', '=', sourceFileId).execute();
+  }
+  return { invoices, charges: f.charges, unreconciled, sourceFileId, notes: loader.notes, reopened: loader.continuations, conflicts: loader.conflicts };
 }
 
 /**

@@ -2,6 +2,8 @@
  * load: writes one file inside one transaction (the caller owns it). Charges stream in batches;
  * shipments (whose ids were handed out as their first charge was written) and invoice totals are
  * written when the file is complete. Re-loading an invoice that an earlier file loaded replaces it.
+ * The aggregates it gets are pure (pipeline/pivot.ts): database ids, and whether a shipment
+ * continues one written earlier in the file, are the loader's own state.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { bulkInserter, type BulkInserter, type Row } from '../db/bulk-insert.js';
@@ -10,7 +12,8 @@ import type { Database } from '../db/schema.js';
 import { issue, type Issue } from '../model/issue.js';
 import { MAX_SAFE_MINOR } from '../model/money.js';
 import { printable } from '../parsing/text.js';
-import type { CleanCharge as PendingCharge } from './clean.js';
+import type { CleanCharge as PendingCharge } from '../model/lines.js';
+import type { LoadBatch } from './flow.js';
 import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
 import type { Reconciliation } from './validate.js';
 
@@ -104,9 +107,21 @@ export async function insertIssues(db: Kysely<Database>, sourceFileId: number | 
   }
 }
 
+/** The loader's view of an open shipment: its row id once numbered, and whether that row exists. */
+interface ShipmentSlot {
+  /** null until its first charge is written (or it is written itself). */
+  id: number | null;
+  /** The shipment was written earlier in this file (spilled): its row is added to, not inserted. */
+  readonly continuation: boolean;
+}
+
 /** Writes one file's invoices, shipments and charges. Lives for one transaction. */
 export class FileLoader {
   private readonly invoiceIds = new Map<string, number>();
+  /** Open shipments by invoice key, then tracking number (what charges point at). */
+  private readonly open = new Map<string, Map<string, ShipmentSlot>>();
+  /** Distinct shipments written per invoice key (a continuation does not count again). */
+  private readonly shipmentCounts = new Map<string, number>();
   private readonly replacedFiles = new Set<number>();
   readonly notes: Issue[] = [];
 
@@ -127,6 +142,19 @@ export class FileLoader {
   ) {
     this.charges = bulkInserter(db, trx, 'charges', CHARGE_COLUMNS);
     this.shipments = bulkInserter(db, trx, 'shipments', SHIPMENT_COLUMNS);
+  }
+
+  /**
+   * Writes what one parse batch produced, in the order the rows need: new invoices (their
+   * charges need the ids), shipments opened in the batch looked up, the charges, then the
+   * shipments spilled. Returns the number of charges written.
+   */
+  async loadBatch(b: LoadBatch): Promise<number> {
+    for (const inv of b.newInvoices) await this.addInvoice(inv);
+    await this.resolveShipments(b.opened);
+    const n = await this.addCharges(b.charges);
+    if (b.spilled.length > 0) await this.writeShipments(b.spilled);
+    return n;
   }
 
   /**
@@ -209,7 +237,7 @@ export class FileLoader {
   async resolveShipments(all: readonly ShipmentAggregate[]): Promise<void> {
     const aggs = this.skippedKeys.size === 0 ? all : all.filter((a) => !this.skippedKeys.has(a.invoiceKey));
     if (this.written === 0) {
-      for (const a of aggs) a.continuation = false;
+      for (const a of aggs) this.opened(a, null);
       return;
     }
     const byInvoice = new Map<number, ShipmentAggregate[]>();
@@ -229,23 +257,27 @@ export class FileLoader {
           .where('tracking_number', 'in', part.map((a) => a.facts.trackingNumber))
           .execute();
         const ids = new Map(found.map((f) => [f.tracking_number, f.id]));
-        for (const a of part) {
-          const id = ids.get(a.facts.trackingNumber);
-          a.continuation = id !== undefined;
-          if (id !== undefined) a.id = id;
-        }
+        for (const a of part) this.opened(a, ids.get(a.facts.trackingNumber) ?? null);
       }
     }
   }
 
+  /** Records an opened shipment: `writtenId` is its row when it continues one written earlier. */
+  private opened(a: ShipmentAggregate, writtenId: number | null): void {
+    let byTracking = this.open.get(a.invoiceKey);
+    if (byTracking === undefined) this.open.set(a.invoiceKey, (byTracking = new Map()));
+    byTracking.set(a.facts.trackingNumber, { id: writtenId, continuation: writtenId !== null });
+    if (writtenId === null) this.shipmentCounts.set(a.invoiceKey, (this.shipmentCounts.get(a.invoiceKey) ?? 0) + 1);
+  }
+
   /** Writes charges; the open shipments they belong to get their ids now (see freeIds). */
-  async addCharges(all: readonly PendingCharge[], invoices: ReadonlyMap<string, InvoiceAggregate>): Promise<number> {
+  async addCharges(all: readonly PendingCharge[]): Promise<number> {
     const charges = this.skippedKeys.size === 0 ? all : all.filter((c) => !this.skippedKeys.has(c.invoiceKey));
     if (charges.length === 0) return 0;
     let needed = 0;
     for (const c of charges) {
       if (c.trackingNumber === null) continue;
-      const ship = invoices.get(c.invoiceKey)?.open.get(c.trackingNumber);
+      const ship = this.open.get(c.invoiceKey)?.get(c.trackingNumber);
       if (ship !== undefined && ship.id === null) {
         ship.id = -1; // claimed; numbered below
         needed++;
@@ -257,7 +289,7 @@ export class FileLoader {
       const c = charges[j] as PendingCharge;
       let shipmentId: number | null = null;
       if (c.trackingNumber !== null) {
-        const ship = invoices.get(c.invoiceKey)?.open.get(c.trackingNumber);
+        const ship = this.open.get(c.invoiceKey)?.get(c.trackingNumber);
         if (ship === undefined) throw new Error(`internal: charge on row ${c.sourceRow} has no open shipment ${c.trackingNumber}`);
         if (ship.id === -1) ship.id = this.freeIds.pop() as number;
         shipmentId = ship.id;
@@ -274,15 +306,18 @@ export class FileLoader {
    */
   async writeShipments(all: readonly ShipmentAggregate[]): Promise<void> {
     const aggs = this.skippedKeys.size === 0 ? all : all.filter((a) => !this.skippedKeys.has(a.invoiceKey));
-    const unnumbered = aggs.filter((a) => a.id === null).length;
+    const slots = aggs.map((a) => this.close(a));
+    const unnumbered = slots.filter((slot) => slot.id === null).length;
     if (unnumbered > 0) await this.reserveShipmentIds(unnumbered);
     const rows: Row[] = [];
-    for (const agg of aggs) {
-      agg.id ??= this.freeIds.pop() as number;
+    for (let j = 0; j < aggs.length; j++) {
+      const agg = aggs[j] as ShipmentAggregate;
+      const slot = slots[j] as ShipmentSlot;
+      const id = (slot.id ??= this.freeIds.pop() as number);
       const s = agg.facts;
-      if (agg.continuation) {
+      if (slot.continuation) {
         this.continuations++;
-        this.continued.set(agg.id, { trackingNumber: s.trackingNumber, currency: agg.currency, row: agg.lastRow });
+        this.continued.set(id, { trackingNumber: s.trackingNumber, currency: agg.currency, row: agg.lastRow });
         await this.trx
           .updateTable('shipments')
           .set((eb) => ({
@@ -301,18 +336,27 @@ export class FileLoader {
             dimension_unit: eb.fn.coalesce('dimension_unit', eb.val(s.dimensionUnit)),
             volumetric_weight: eb.fn.coalesce('volumetric_weight', eb.val(s.volumetricWeight)),
           }))
-          .where('id', '=', agg.id)
+          .where('id', '=', id)
           .execute();
         continue;
       }
       rows.push([
-        agg.id, this.invoiceId(agg.invoiceKey), s.trackingNumber, s.leadTrackingNumber, s.service, s.shipDate, s.zone, s.packageCount,
+        id, this.invoiceId(agg.invoiceKey), s.trackingNumber, s.leadTrackingNumber, s.service, s.shipDate, s.zone, s.packageCount,
         s.enteredWeight, s.billedWeight, s.weightUnit, s.length, s.width, s.height, s.dimensionUnit, s.volumetricWeight,
         s.senderPostcode, s.senderCountry, s.receiverPostcode, s.receiverCountry, s.netTotalMinor,
       ]);
     }
     await this.shipments.insert(rows);
     this.written += rows.length;
+  }
+
+  /** Forgets an open shipment as it is written: its slot (one was opened for every shipment loaded). */
+  private close(a: ShipmentAggregate): ShipmentSlot {
+    const byTracking = this.open.get(a.invoiceKey);
+    const slot = byTracking?.get(a.facts.trackingNumber);
+    if (slot === undefined) throw new Error(`internal: shipment ${a.facts.trackingNumber} was written before it was looked up`);
+    byTracking?.delete(a.facts.trackingNumber);
+    return slot;
   }
 
   /**
@@ -380,7 +424,7 @@ export class FileLoader {
         .set({
           net_total_minor: net,
           reconciled: boolFor(this.db.dialect, reconciliations.get(inv.key)?.reconciled ?? null),
-          shipment_count: inv.shipmentCount,
+          shipment_count: this.shipmentCounts.get(inv.key) ?? 0,
           charge_count: inv.chargeCount,
         })
         .where('id', '=', this.invoiceId(inv.key))

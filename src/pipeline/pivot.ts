@@ -1,17 +1,18 @@
 /**
  * pivot: clean lines → invoices with their shipments, and the charge lines to load. Pure and
- * streaming: charges pass straight through to the loader. Shipment aggregates stay open while
- * their rows arrive; when too many are open the oldest are handed to the loader ("spilled") and
- * forgotten, so memory does not grow with the file. A shipment first seen in a batch is
- * "unresolved" until the loader has looked it up: if the database already holds it (its rows
- * came back after it was spilled), it becomes a continuation whose counts are added to the
- * written row.
+ * streaming, with no database ids: charges pass straight through to the loader. Shipment
+ * aggregates stay open while their rows arrive; when too many are open the oldest are handed on
+ * ("spilled") and forgotten, so memory does not grow with the file. A shipment whose rows come
+ * back after it was spilled opens a new aggregate; the loader, which knows what it wrote, adds
+ * it to the written row (a continuation).
  */
 import { issue, type IssueSink } from '../model/issue.js';
 import { MinorTotal } from '../model/money.js';
 import type { ChargeRecord, InvoiceHeader, ShipmentFacts } from '../model/records.js';
 import { detach } from '../parsing/text.js';
-import type { CleanLine, RowShipment } from './clean.js';
+import type { CleanLine, RowShipment } from '../model/lines.js';
+
+export { invoiceKey } from '../model/lines.js';
 
 export interface InvoiceAggregate {
   readonly key: string;
@@ -20,8 +21,6 @@ export interface InvoiceAggregate {
   /** The exact sum of the invoice's charges (validate checks it can be stored). */
   readonly netTotal: MinorTotal;
   chargeCount: number;
-  /** Distinct shipments written (a continuation does not count again). */
-  shipmentCount: number;
   /** Shipments whose rows may still come. */
   readonly open: Map<string, ShipmentAggregate>;
 }
@@ -30,13 +29,6 @@ export interface ShipmentAggregate {
   readonly invoiceKey: string;
   /** The invoice's currency (for messages about the total). */
   readonly currency: string;
-  /** Database id: assigned by the loader when its first charge is written (or at spill). */
-  id: number | null;
-  /**
-   * null until the loader has checked the database; true when the shipment was already written
-   * (this aggregate holds what came after, added to it, not replacing it).
-   */
-  continuation: boolean | null;
   /**
    * facts.netTotalMinor is set from this exact sum when the shipment is validated (a sum of
    * floats loses cents once a partial sum passes 2^53).
@@ -50,19 +42,14 @@ export interface ShipmentAggregate {
   serviceRank: number;
 }
 
-/** Invoice identity within a file: account + invoice number. */
-export function invoiceKey(h: InvoiceHeader): string {
-  return `${h.accountNumber}\u0000${h.invoiceNumber}`;
-}
-
 export class Pivot {
   readonly invoices = new Map<string, InvoiceAggregate>();
   /** Invoices first seen since the last `takeNewInvoices()`: the loader inserts them first. */
   private fresh: InvoiceAggregate[] = [];
   /** Open shipment aggregates over all invoices. */
   openCount = 0;
-  /** Shipments opened since the last `takeUnresolved()`. */
-  private unresolved: ShipmentAggregate[] = [];
+  /** Shipments opened since the last `takeOpened()`. */
+  private opened: ShipmentAggregate[] = [];
 
   constructor(
     private readonly file: string,
@@ -76,7 +63,7 @@ export class Pivot {
     let inv = this.invoices.get(key);
     if (inv === undefined) {
       const header = { ...h, key: detach(key), invoiceNumber: detach(h.invoiceNumber), accountNumber: detach(h.accountNumber) };
-      inv = { key: header.key, header, firstRow: line.row, netTotal: new MinorTotal(), chargeCount: 0, shipmentCount: 0, open: new Map() };
+      inv = { key: header.key, header, firstRow: line.row, netTotal: new MinorTotal(), chargeCount: 0, open: new Map() };
       this.invoices.set(key, inv);
       this.fresh.push(inv);
     } else if (inv.header !== h) {
@@ -120,21 +107,11 @@ export class Pivot {
     return this.takeOldest(this.openCount);
   }
 
-  /** Shipments opened since the last call: the loader must resolve them before their charges. */
-  takeUnresolved(): ShipmentAggregate[] {
-    const u = this.unresolved;
-    this.unresolved = [];
-    return u;
-  }
-
-  /** Counts shipments that turned out to be new (not continuations). */
-  countNew(aggs: readonly ShipmentAggregate[]): void {
-    for (const a of aggs) {
-      if (a.continuation === false) {
-        const inv = this.invoices.get(a.invoiceKey);
-        if (inv !== undefined) inv.shipmentCount++;
-      }
-    }
+  /** Shipments opened since the last call (the loader looks them up before their charges). */
+  takeOpened(): ShipmentAggregate[] {
+    const o = this.opened;
+    this.opened = [];
+    return o;
   }
 
   /** Every row of an invoice must agree on its date, currency and stated total. */
@@ -160,8 +137,6 @@ export class Pivot {
       agg = {
         invoiceKey: inv.key,
         currency: inv.header.currency,
-        id: null,
-        continuation: null,
         netTotal: new MinorTotal(),
         lastRow: 0,
         facts: {
@@ -190,7 +165,7 @@ export class Pivot {
       };
       inv.open.set(agg.facts.trackingNumber, agg);
       this.openCount++;
-      this.unresolved.push(agg);
+      this.opened.push(agg);
     }
     const f = agg.facts;
     f.packageCount += s.packageCount;

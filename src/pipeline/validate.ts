@@ -6,11 +6,9 @@
  */
 import type { z } from 'zod';
 import { issue, type Issue, type IssueSink } from '../model/issue.js';
-import { formatMinor, MAX_SAFE_MINOR, minorDigits, type MinorTotal } from '../model/money.js';
-import { parseMinor } from '../parsing/amounts.js';
-import type { CarrierLocale, ControlTotal } from '../carrier-kit/contract.js';
+import { formatMinor, MAX_SAFE_MINOR, type MinorTotal } from '../model/money.js';
+import type { CleanCharge as PendingCharge, CleanControlTotal } from '../model/lines.js';
 import { chargeSchema, invoiceHeaderSchema, shipmentFactsSchema } from '../model/records.js';
-import type { CleanCharge as PendingCharge } from './clean.js';
 import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
 
 export interface Reconciliation {
@@ -97,17 +95,12 @@ export function validateInvoice(file: string, inv: InvoiceAggregate, sink: Issue
 }
 
 /**
- * Checks a file-level control total (e.g. SAP BEx's `Overall Result`) against the sum of every
- * charge in the file. A mismatch is a `total_mismatch` error: the file still loads (its invoices
- * state no total of their own) and the run exits 1. Returns whether it matched.
+ * Checks a file-level control total (e.g. SAP BEx's `Overall Result`, made exact by clean's
+ * cleanControlTotal) against the sum of every charge in the file. A mismatch is a
+ * `total_mismatch` error: the file still loads (its invoices state no total of their own) and
+ * the run exits 1. Returns whether it matched.
  */
-export function validateControlTotal(
-  file: string,
-  total: ControlTotal,
-  invoices: Iterable<InvoiceAggregate>,
-  locale: CarrierLocale,
-  sink: IssueSink,
-): boolean {
+export function validateControlTotal(file: string, total: CleanControlTotal, invoices: Iterable<InvoiceAggregate>, sink: IssueSink): boolean {
   // exact: a file's charges may sum beyond 2^53 even when every invoice total is safe
   let sum = 0n;
   const currencies = new Set<string>();
@@ -115,20 +108,16 @@ export function validateControlTotal(
     sum += inv.netTotal.exact();
     currencies.add(inv.header.currency);
   }
-  const currency = total.currency || [...currencies][0] || locale.defaultCurrency;
+  const currency = total.currency;
   const at = { file, row: total.row, column: total.column };
   if (currencies.size > 1 || (currencies.size === 1 && !currencies.has(currency))) {
     sink.push(issue('error', 'currency_mismatch', at, `${total.label} is in ${currency} but the invoices are in ${[...currencies].join(', ')}`));
     return false;
   }
-  const stated = parseMinor(total.amount, locale.number, minorDigits(currency));
-  if (!stated.ok) {
-    sink.push(issue('error', 'bad_amount', at, `${total.label}: ${stated.reason}`));
-    return false;
-  }
-  if (BigInt(stated.minor) !== sum) {
+  const stated = total.amountMinor;
+  if (BigInt(stated) !== sum) {
     sink.push(
-      issue('error', 'total_mismatch', at, `the charges of the file sum to ${formatMinor(sum, currency)} ${currency} but its ${total.label} states ${formatMinor(stated.minor, currency)} ${currency} (difference ${formatMinor(sum - BigInt(stated.minor), currency)})`),
+      issue('error', 'total_mismatch', at, `the charges of the file sum to ${formatMinor(sum, currency)} ${currency} but its ${total.label} states ${formatMinor(stated, currency)} ${currency} (difference ${formatMinor(sum - BigInt(stated), currency)})`),
     );
     return false;
   }

@@ -9,11 +9,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CARRIERS } from '../../carriers/index.js';
 import { isChargeCode } from '../../src/model/charge-codes.js';
-import { libreOfficeConverter } from '../../src/pipeline/convert.js';
 import { detectCarrier } from '../../src/pipeline/detect.js';
 import { needsConversion, sampleOf, type Prepared } from '../../src/pipeline/ingest.js';
 import { landFile } from '../../src/pipeline/land.js';
-import { workDirOf } from '../../src/pipeline/leftovers.js';
+import { convertedXlsx } from '../support/converted.js';
 import { fixtureDirOf, goldenCases, ROOT, tempDir } from '../support/paths.js';
 
 describe('carrier contract', () => {
@@ -60,23 +59,16 @@ describe('detection picks the right carrier for every fixture, and no other carr
   const prepared = new Map<string, { carrier: string; prepared: Prepared }>();
 
   before(async () => {
-    const toConvert: { key: string; carrier: string; landed: Awaited<ReturnType<typeof landFile>> }[] = [];
     for (const c of CARRIERS) {
       const dir = fixtureDirOf(c.id);
       if (!fs.existsSync(dir)) continue;
       for (const g of goldenCases(dir)) {
         const landed = await landFile(g.file, tmp.dir);
         const key = `${c.id}/${path.basename(g.file)}`;
-        if (needsConversion(landed)) toConvert.push({ key, carrier: c.id, landed });
-        else prepared.set(key, { carrier: c.id, prepared: { landed, workbookPath: landed.originalName.endsWith('.xlsx') ? landed.storedPath : null } });
+        // legacy spreadsheets: converted by LibreOffice once for the whole suite (one start)
+        const workbookPath = needsConversion(landed) ? await convertedXlsx(g.file) : landed.originalName.endsWith('.xlsx') ? landed.storedPath : null;
+        prepared.set(key, { carrier: c.id, prepared: { landed, workbookPath } });
       }
-    }
-    // one LibreOffice start for every legacy spreadsheet, as the engine does
-    const converted = await libreOfficeConverter({ workRoot: workDirOf(tmp.dir) }).toXlsx(toConvert.map((x) => x.landed.storedPath));
-    for (const x of toConvert) {
-      const out = converted.get(x.landed.storedPath);
-      if (typeof out !== 'string') throw out ?? new Error(`no conversion for ${x.key}`);
-      prepared.set(x.key, { carrier: x.carrier, prepared: { landed: x.landed, workbookPath: out } });
     }
   });
   after(() => tmp.cleanup());

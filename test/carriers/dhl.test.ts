@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { dhl } from '../../carriers/dhl/index.js';
 import { DHL_CHARGES } from '../../carriers/dhl/charges.js';
-import type { FileSample, ParseBatch, ParseInput, RawLine } from '../../src/carrier-kit/index.js';
+import type { FileSample, ParseBatch, ParseInput, RawLine } from '../../src/carrier-kit/contract.js';
 import type { Issue } from '../../src/model/issue.js';
 import { createChargeClassifier } from '../../src/pipeline/clean.js';
 import { DHL_COLUMNS, spacelessName } from '../../fixtures/generate/dhl-columns.js';

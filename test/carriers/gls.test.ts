@@ -11,7 +11,9 @@ import { GLS_CHARGES } from '../../carriers/gls/charges.js';
 import { HEADER_ALIASES, LEGACY_FREIGHT_DESCRIPTION, LEGACY_SURCHARGES } from '../../carriers/gls/columns.js';
 import { gls } from '../../carriers/gls/index.js';
 import { tenthsToKilograms } from '../../carriers/gls/layouts.js';
-import { indexHeader, normalizeName, type FileSample, type ParseBatch, type ParseInput } from '../../src/carrier-kit/index.js';
+import { normalizeName } from '../../src/carrier-kit/index.js';
+import type { FileSample, ParseBatch, ParseInput } from '../../src/carrier-kit/contract.js';
+import { indexHeader } from '../../src/carrier-kit/header.js';
 import { createChargeClassifier } from '../../src/pipeline/clean.js';
 
 const classify = createChargeClassifier(GLS_CHARGES);

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { defineCarrier, defineLayout, type ParseBatch } from '../../src/carrier-kit/index.js';
+import { defineCarrier, defineLayout } from '../../src/carrier-kit/index.js';
+import type { ParseBatch } from '../../src/carrier-kit/contract.js';
 import { textInput } from '../support/parse-input.js';
 
 interface Held {

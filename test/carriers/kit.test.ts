@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { defineCarrier, defineLayout, type Issue, type ParseBatch, type RawLine } from '../../src/carrier-kit/index.js';
+import { defineCarrier, defineLayout } from '../../src/carrier-kit/index.js';
+import type { ParseBatch, RawLine } from '../../src/carrier-kit/contract.js';
+import type { Issue } from '../../src/model/issue.js';
 import { textInput, textSample } from '../support/parse-input.js';
 
 const COLUMNS = {

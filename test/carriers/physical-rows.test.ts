@@ -10,7 +10,7 @@ import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CARRIERS, findCarrier } from '../../carriers/index.js';
-import type { ParseBatch } from '../../src/carrier-kit/index.js';
+import type { ParseBatch } from '../../src/carrier-kit/contract.js';
 import { detectCarrier } from '../../src/pipeline/detect.js';
 import { CsvReader } from '../../src/parsing/csv.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';

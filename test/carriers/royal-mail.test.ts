@@ -10,7 +10,7 @@ import { textInput, textSample } from '../support/parse-input.js';
 import { ROYAL_MAIL_CHARGES } from '../../carriers/royal-mail/charges.js';
 import { BEX_HEADER, PIPE_HEADER } from '../../carriers/royal-mail/columns.js';
 import { royalMail } from '../../carriers/royal-mail/index.js';
-import type { FileSample, ParseBatch, ParseInput, RawLine } from '../../src/carrier-kit/index.js';
+import type { FileSample, ParseBatch, ParseInput, RawLine } from '../../src/carrier-kit/contract.js';
 import { CsvReader } from '../../src/parsing/csv.js';
 import { createChargeClassifier } from '../../src/pipeline/clean.js';
 

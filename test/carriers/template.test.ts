@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import * as XLSX from 'xlsx';
 import { template } from '../../carriers/_template/index.js';
-import type { ParseBatch, ParseInput } from '../../src/carrier-kit/index.js';
+import type { ParseBatch, ParseInput } from '../../src/carrier-kit/contract.js';
 import { tempDir } from '../support/paths.js';
 import { textInput, textSample } from '../support/parse-input.js';
 

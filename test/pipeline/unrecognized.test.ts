@@ -11,7 +11,7 @@ import XLSX from 'xlsx';
 import { CARRIERS, findCarrier } from '../../carriers/index.js';
 import { ingestPaths, type FileResult } from '../../src/pipeline/ingest.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
-import { tempDir, UPS_FIXTURES } from '../support/paths.js';
+import { fixtureDirOf, tempDir, UPS_FIXTURES } from '../support/paths.js';
 
 const UPS_TEXT = fs.readFileSync(path.join(UPS_FIXTURES, 'us-multipiece-inches.csv'), 'latin1');
 const NOTES = 'Datum;Notiz;Betrag\n2025-03-01;Mittagessen in der Straße;12,50\n2025-03-02;Größere Bestellung;7,00\n';
@@ -72,6 +72,31 @@ for (const dialect of DIALECTS) {
       const bytes = Buffer.concat([Buffer.from('Rechnung;Betrag\n', 'latin1'), Buffer.from([0x81, 0x8d, 0xe9, 0x41, 0x0a])]);
       const r = await ingestOne('neither.csv', bytes);
       assert.match(r.message ?? '', /no carrier recognizes this file: its bytes decode in none of the encodings carrier files use: not UTF-8 \(invalid byte sequences\), and not Windows-1252\/Latin-1 \(byte 0x81 at offset 16 is undefined there\)/);
+    });
+
+    test('a spreadsheet given to a carrier whose files are CSV only is refused before conversion, naming what the carrier accepts', async () => {
+      const ups = findCarrier('ups');
+      assert.ok(ups && !ups.accepts.includes('xls'));
+      const r = await ingestOne('invoice.xls', fs.readFileSync(path.join(fixtureDirOf('dsv'), 'printed-da-en-dkk.xls')), 'ups');
+      assert.equal(r.status, 'quarantined');
+      assert.equal(r.message, `invoice.xls: not read as ${ups.name}: it is a spreadsheet (xls), and ${ups.name} files come as ${ups.accepts.join(', ')} only`);
+      assert.deepEqual(r.issues.map((i) => i.code), ['wrong_format']);
+    });
+
+    test('detection lets only carriers that accept the format of the file claim it', async () => {
+      const ups = findCarrier('ups');
+      assert.ok(ups);
+      // a carrier that would claim anything, but declares CSV/text files only
+      const greedy = { ...ups, detect: () => 1 };
+      const wb = XLSX.utils.book_new();
+      XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(UPS_TEXT.split('\n').map((l) => l.split(','))), 'Sheet1');
+      const file = path.join(tmp.dir, 'ups-as-workbook.xlsx');
+      fs.writeFileSync(file, XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
+      const [r] = await ingestPaths({ db: t.db, dataDir: t.tdb.dataDir, runId: null }, [file], { carriers: [greedy] });
+      assert.equal(r?.status, 'quarantined');
+      assert.equal(r?.detected, true);
+      assert.equal(r?.carrier, 'unknown');
+      assert.match(r?.message ?? '', /no carrier recognizes this file/);
     });
 
     test('plain text no carrier knows still says what was looked at, without an invented cause', async () => {

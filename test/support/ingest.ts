@@ -1,13 +1,18 @@
-/** In-process ingest helpers for tests (the CLI has its own tests). */
+/**
+ * In-process ingest helpers for tests (the CLI has its own tests). Legacy spreadsheets come from
+ * the suite's one-batch LibreOffice cache (converted.ts), not one soffice start per file.
+ */
 import { findCarrier } from '../../carriers/index.js';
 import type { Db } from '../../src/db/connect.js';
 import { ingestFile, type FileResult } from '../../src/pipeline/ingest.js';
+import { cachedConverter } from './converted.js';
 
 export async function ingest(db: Db, dataDir: string, files: readonly string[], carrier = 'ups', spillAt?: number): Promise<FileResult[]> {
   const adapter = findCarrier(carrier);
   if (adapter === undefined) throw new Error(`no carrier ${carrier}`);
   const out: FileResult[] = [];
-  for (const f of files) out.push(await ingestFile({ db, dataDir, runId: null, ...(spillAt === undefined ? {} : { spillAt, readChunk: 700 }) }, adapter, f));
+  const converter = cachedConverter();
+  for (const f of files) out.push(await ingestFile({ db, dataDir, runId: null, ...(spillAt === undefined ? {} : { spillAt, readChunk: 700 }) }, adapter, f, { converter }));
   return out;
 }
 

@@ -1,5 +1,5 @@
 /** Carrier unit tests: text as a ParseInput (streamed in small chunks) and a detection sample. */
-import type { FileSample, ParseInput } from '../../src/carrier-kit/index.js';
+import type { FileSample, ParseInput } from '../../src/carrier-kit/contract.js';
 
 /** `text` as a file to parse, delivered `chunkSize` characters at a time (chunk boundaries anywhere). */
 export function textInput(text: string, chunkSize = 7, file = 'x.csv'): ParseInput {
