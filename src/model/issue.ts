@@ -82,6 +82,14 @@ export function formatLocation(at: IssueLocation): string {
  * one unknown charge name must not store 500k warnings) and counts the rest, which `list()`
  * reports as one `issues_truncated` line per code.
  */
+export interface IssueSinkState {
+  readonly kept: readonly Issue[];
+  readonly counts: ReadonlyArray<readonly [IssueCode, number]>;
+  readonly total: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
 export class IssueSink {
   private readonly kept: Issue[] = [];
   private readonly counts = new Map<IssueCode, number>();
@@ -102,6 +110,26 @@ export class IssueSink {
     const n = (this.counts.get(i.code) ?? 0) + 1;
     this.counts.set(i.code, n);
     if (n <= this.perCode) this.kept.push(i);
+  }
+
+  /** Everything the sink holds, as plain data (it crosses from the file-flow worker thread). */
+  state(): IssueSinkState {
+    return { kept: this.kept, counts: [...this.counts], total: this.total, errors: this.errors, warnings: this.warnings };
+  }
+
+  /** Takes over what another sink of the same file collected (its issues come after this one's). */
+  absorb(s: IssueSinkState): void {
+    const before = new Map(this.counts);
+    const added = new Map<IssueCode, number>();
+    for (const i of s.kept) {
+      const n = (added.get(i.code) ?? 0) + 1;
+      added.set(i.code, n);
+      if ((before.get(i.code) ?? 0) + n <= this.perCode) this.kept.push(i);
+    }
+    for (const [code, n] of s.counts) this.counts.set(code, (this.counts.get(code) ?? 0) + n);
+    this.total += s.total;
+    this.errors += s.errors;
+    this.warnings += s.warnings;
   }
 
   /** Errors other than the listed codes (e.g. a total mismatch loads but is still an error). */

@@ -22,6 +22,9 @@ import { landFile, type LandedFile } from './land.js';
 import { workDirOf } from './leftovers.js';
 import { FileLoader, insertIssues, insertSourceFile } from './load.js';
 import { FileFlow, type FileVerdict } from './flow.js';
+import { findCarrier } from '../../carriers/index.js';
+import { stepsHere, stepsInWorker } from './flow-thread.js';
+import { decodedInput, type LandedText } from './input.js';
 import type { InvoiceAggregate } from './pivot.js';
 import { totalOutOfRange } from './validate.js';
 
@@ -38,6 +41,23 @@ const SPILL_AT = 512;
  * and is faster (docs/performance.md).
  */
 const READ_CHUNK = 64 * 1024;
+/**
+ * Text files from this size on are parsed in a worker thread (pipeline/flow-thread.ts): below
+ * it, starting the worker (~0.1 s to load the carriers' modules) costs more than it saves.
+ */
+const THREAD_AT = 8 * 1024 * 1024;
+
+/** The file's pure steps run in a worker thread: a big text file of a built-in carrier. */
+function inWorker(ctx: IngestContext, adapter: CarrierAdapter, prepared: Prepared): boolean {
+  if (prepared.workbookPath !== null || findCarrier(adapter.id) !== adapter) return false;
+  const env = process.env.ETL_THREAD_AT;
+  const threadAt = ctx.threadAt ?? (env !== undefined && env !== '' ? Number(env) : THREAD_AT);
+  return prepared.landed.bytes >= threadAt;
+}
+
+function landedText(l: LandedFile): LandedText {
+  return { originalName: l.originalName, storedPath: l.storedPath, bytes: l.bytes, head: l.head };
+}
 
 export interface IngestContext {
   readonly db: Db;
@@ -49,6 +69,11 @@ export interface IngestContext {
   readonly readChunk?: number;
   /** Called as bytes are parsed (for a progress bar). */
   readonly onProgress?: (file: string, done: number, total: number) => void;
+  /**
+   * Text files of at least this many bytes are parsed in a worker thread while this one loads
+   * (default THREAD_AT, env ETL_THREAD_AT; Infinity: never; tests use 0 to run every file there).
+   */
+  readonly threadAt?: number;
 }
 
 export interface FileResult {
@@ -81,42 +106,6 @@ class Quarantine extends Error {
   constructor(readonly issues: readonly Issue[]) {
     super('quarantine');
   }
-}
-
-async function decodedInput(landed: LandedFile, encoding: TextEncoding, readChunk: number, onProgress?: (done: number) => void): Promise<ParseInput> {
-  const headDecoder = await createDecoder(encoding);
-  const head = headDecoder.write(landed.head) + (landed.head.length === landed.bytes ? headDecoder.end() : '');
-  return {
-    file: landed.originalName,
-    kind: 'text',
-    path: landed.storedPath,
-    encoding,
-    bytes: landed.bytes,
-    head,
-    async *chunks() {
-      const decoder = await createDecoder(encoding);
-      // One reused buffer: the decoder copies into a string, so no Buffer garbage per chunk.
-      const buf = Buffer.allocUnsafe(readChunk);
-      // Synchronous reads: 64 KiB from the page cache takes microseconds, while each async read
-      // was a thread-pool round trip (0.8 s idle per 500k rows in a profile).
-      const fd = fs.openSync(landed.storedPath, 'r');
-      try {
-        let done = 0;
-        for (;;) {
-          const bytesRead = fs.readSync(fd, buf, 0, buf.length, null);
-          if (bytesRead === 0) break;
-          done += bytesRead;
-          onProgress?.(done);
-          const text = decoder.write(buf.subarray(0, bytesRead));
-          if (text.length > 0) yield text;
-        }
-      } finally {
-        fs.closeSync(fd);
-      }
-      const rest = decoder.end();
-      if (rest.length > 0) yield rest;
-    },
-  };
 }
 
 function workbookInput(landed: LandedFile, xlsxPath: string, sheets: readonly SheetGrid[] | undefined): ParseInput {
@@ -435,25 +424,31 @@ async function loadLanded(
     loaded = await inTransaction(db, async (trx) => {
       const sourceFileId = await insertSourceFile(trx, { ...sourceRow, status: 'loaded', message: null });
       const loader = new FileLoader(trx, ctx.db, adapter.id, file, sourceFileId, ctx.runId);
-      const flow = new FileFlow(adapter, file, sink, { account, overrides, spillAt: ctx.spillAt ?? SPILL_AT });
-      const input = await parseInputOf(prepared, adapter, ctx.readChunk, ctx.onProgress && ((done) => ctx.onProgress?.(file, done, landed.bytes)));
-      let charges = 0;
-      // 1. parse → clean → aggregate → validate (pure), 2. load, batch by batch
-      for await (const batch of adapter.parse(input)) {
-        const toLoad = flow.take(batch);
-        if (toLoad !== null) charges += await loader.loadBatch(toLoad);
+      const flowOptions = { account, overrides, spillAt: ctx.spillAt ?? SPILL_AT };
+      const progress = ctx.onProgress && ((done: number) => ctx.onProgress?.(file, done, landed.bytes));
+      // 1. parse → clean → aggregate → validate (pure): in a worker thread for a big text file
+      const steps = inWorker(ctx, adapter, prepared)
+        ? stepsInWorker({ carrier: adapter.id, file, landed: landedText(landed), encoding, readChunk: ctx.readChunk ?? READ_CHUNK, flow: flowOptions }, sink, progress)
+        : stepsHere(new FileFlow(adapter, file, sink, flowOptions), sink, adapter.parse(await parseInputOf(prepared, adapter, ctx.readChunk, progress)));
+      try {
+        let charges = 0;
+        // 2. load, batch by batch
+        for await (const toLoad of steps.batches()) charges += await loader.loadBatch(toLoad);
+        // 3. the shipments still open; sums of a shipment's parts only the database knows
+        const rest = await steps.rest();
+        const found: Issue[] = [];
+        if (rest !== null) {
+          await loader.writeShipments(rest);
+          for (const u of await loader.unsafeShipmentTotals()) found.push(totalOutOfRange(file, `shipment ${u.trackingNumber}`, u.total, u.currency, u.row));
+        }
+        // 4. reconcile: quarantine the file, or finish loading it
+        const verdict = await steps.verdict(found);
+        if (verdict.quarantine) throw new Quarantine(sink.list());
+        await loader.finish(steps.invoices.values(), verdict.reconciliations);
+        return recordLoaded(trx, loader, steps.invoices, verdict, { sourceFileId, charges, account: account ?? steps.invoices.values().next().value?.header.accountNumber ?? null, issues: sink.list(), runId: ctx.runId });
+      } finally {
+        await steps.close();
       }
-      // 3. the shipments still open; sums of a shipment's parts only the database knows
-      const rest = flow.rest();
-      if (rest !== null) {
-        await loader.writeShipments(rest);
-        for (const u of await loader.unsafeShipmentTotals()) sink.push(totalOutOfRange(file, `shipment ${u.trackingNumber}`, u.total, u.currency, u.row));
-      }
-      // 4. reconcile: quarantine the file, or finish loading it
-      const verdict = flow.verdict();
-      if (verdict.quarantine) throw new Quarantine(sink.list());
-      await loader.finish(flow.invoices.values(), verdict.reconciliations);
-      return recordLoaded(trx, loader, flow.invoices, verdict, { sourceFileId, charges, account: account ?? flow.invoices.values().next().value?.header.accountNumber ?? null, issues: sink.list(), runId: ctx.runId });
     });
   } catch (cause) {
     if (cause instanceof Quarantine) return quarantine(ctx, sourceRow, cause.issues, detected);
