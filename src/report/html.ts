@@ -3,8 +3,10 @@
  * page's script all inline), so it opens from a mail attachment or a file share with no network.
  */
 import type { ChartLibrary } from './chart-library.js';
-import { CLIENT_JS } from './client.js';
-import type { ReportData } from './data.js';
+import type { OperatorReportData } from './operators.js';
+
+/** What the page embeds as JSON and its script (src/report/client/) reads. */
+export type PageData = OperatorReportData;
 
 /** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`, no JS line separators). */
 export function scriptJson(value: unknown): string {
@@ -94,7 +96,7 @@ function databaseLabel(safeUrl: string): string {
 }
 
 /** The whole page. */
-export function renderReportHtml(data: ReportData, chart: ChartLibrary): string {
+export function renderReportHtml(data: PageData, chart: ChartLibrary, clientScript: string): string {
   const files = new Set(data.files.map((f) => f.file)).size;
   const invoices = data.spend.reduce((s, r) => s + r.invoices, 0);
   const period = data.months.length > 0 ? `, ${data.months[0] ?? ''} to ${data.months[data.months.length - 1] ?? ''}` : '';
@@ -151,7 +153,7 @@ export function renderReportHtml(data: ReportData, chart: ChartLibrary): string 
 <footer>Amounts are summed in integer minor units and shown with their currency (ISO 4217 decimals). Spend is by invoice date and includes VAT lines. Charts: Chart.js ${escapeHtml(chart.version)} (MIT), embedded.</footer>
 <script type="application/json" id="report-data">${scriptJson(data)}</script>
 <script>${chart.source}</script>
-<script>${CLIENT_JS}</script>
+<script>${clientScript}</script>
 </body>
 </html>
 `;
