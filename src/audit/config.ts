@@ -20,8 +20,8 @@ export const auditConfigSchema = z
         enabled,
         /** Divisors that replace the volumetric_divisors table's, per carrier: `{ ups: { cm: 5000 } }`. */
         divisors: z.record(z.string(), z.strictObject({ cm: z.number().positive().optional(), in: z.number().positive().optional() })).default({}),
-        /** Billing step per weight unit. */
-        steps: z.record(z.string(), z.number().positive()).default({ ...DIM_WEIGHT_STEPS }),
+        /** Billing steps per weight unit: `{ kg: [{ from: 0, step: 0.5 }, { from: 10, step: 1 }] }`. */
+        steps: z.record(z.string(), z.array(z.strictObject({ from: z.number().min(0), step: z.number().positive() })).min(1)).default(structuredClone(DIM_WEIGHT_STEPS) as Record<string, Array<{ from: number; step: number }>>),
       })
       .prefault({}),
     weight_corrections: z.strictObject({ enabled, feePatterns: z.array(z.string().min(1)).default([...CORRECTION_DEFAULTS.feePatterns]) }).prefault({}),

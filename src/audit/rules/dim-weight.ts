@@ -18,11 +18,30 @@ export interface Divisor {
 export interface DimWeightParams {
   /** Divisors by carrier and dimension unit (the volumetric_divisors table, overridable in the config). */
   readonly divisors: readonly Divisor[];
-  /** The billing step per weight unit: weights are rounded up to it before comparing. */
-  readonly steps: Readonly<Record<string, number>>;
+  /**
+   * The billing steps per weight unit: a weight is rounded up to the step of the last band whose
+   * `from` it exceeds (DHL Express and UPS bill 0.5 kg steps up to 10 kg, whole kg above).
+   */
+  readonly steps: Readonly<Record<string, ReadonlyArray<StepBand>>>;
 }
 
-export const DIM_WEIGHT_STEPS: Readonly<Record<string, number>> = { kg: 0.5, lb: 1, oz: 1 };
+export interface StepBand {
+  readonly from: number;
+  readonly step: number;
+}
+
+export const DIM_WEIGHT_STEPS: Readonly<Record<string, ReadonlyArray<StepBand>>> = {
+  kg: [{ from: 0, step: 0.5 }, { from: 10, step: 1 }],
+  lb: [{ from: 0, step: 1 }],
+  oz: [{ from: 0, step: 1 }],
+};
+
+/** The step for weight `w` (in thousandths) among `bands`. */
+function stepFor(bands: ReadonlyArray<StepBand>, w: number): number | undefined {
+  let step: number | undefined;
+  for (const b of bands) if (w > milli(b.from)) step = b.step;
+  return step ?? bands[0]?.step;
+}
 
 /** Thousandths of a weight unit, an integer (weights are floats in the database). */
 const milli = (w: number): number => Math.round(w * 1000);
@@ -32,10 +51,13 @@ function roundUp(wMilli: number, stepMilli: number): number {
 }
 
 /** The weight a shipment should have been billed at, in thousandths, or null when it cannot be told. */
-export function allowedWeight(s: ShipmentFact, divisor: number, step: number): { allowed: number; volumetric: number } | null {
+export function allowedWeight(s: ShipmentFact, divisor: number, bands: ReadonlyArray<StepBand>): { allowed: number; volumetric: number; step: number } | null {
   if (s.declaredWeight === null || s.length === null || s.width === null || s.height === null || divisor <= 0) return null;
   const volumetric = milli((s.length * s.width * s.height) / divisor);
-  return { allowed: roundUp(Math.max(milli(s.declaredWeight), volumetric), milli(step)), volumetric };
+  const chargeable = Math.max(milli(s.declaredWeight), volumetric);
+  const step = stepFor(bands, chargeable);
+  if (step === undefined) return null;
+  return { allowed: roundUp(chargeable, milli(step)), volumetric, step };
 }
 
 export function dimWeightOverbilling(facts: AuditFacts, params: DimWeightParams): Finding[] {
@@ -48,9 +70,9 @@ export function dimWeightOverbilling(facts: AuditFacts, params: DimWeightParams)
   for (const s of facts.shipments) {
     if (s.billedWeight === null || s.weightUnit === null || s.dimensionUnit === null) continue;
     const d = params.divisors.find((x) => x.carrier === s.carrier && x.dimensionUnit === s.dimensionUnit && x.weightUnit === s.weightUnit);
-    const step = params.steps[s.weightUnit];
-    if (d === undefined || step === undefined) continue;
-    const w = allowedWeight(s, d.divisor, step);
+    const bands = params.steps[s.weightUnit];
+    if (d === undefined || bands === undefined) continue;
+    const w = allowedWeight(s, d.divisor, bands);
     if (w === null) continue;
     const billed = milli(s.billedWeight);
     if (billed <= w.allowed) continue;
@@ -68,7 +90,7 @@ export function dimWeightOverbilling(facts: AuditFacts, params: DimWeightParams)
       heuristic: false,
       subject,
       amountMinor: atStake,
-      explanation: `${s.trackingNumber} billed ${s.billedWeight} ${u}; declared ${s.declaredWeight ?? '?'} ${u}, volumetric ${w.volumetric / 1000} ${u} (${s.length}×${s.width}×${s.height} ${s.dimensionUnit} / ${d.divisor}), so at most ${w.allowed / 1000} ${u} in steps of ${step}: ${excess / 1000} ${u} too much at the shipment's freight per ${u} (${lineRef(subject)})`,
+      explanation: `${s.trackingNumber} billed ${s.billedWeight} ${u}; declared ${s.declaredWeight ?? '?'} ${u}, volumetric ${w.volumetric / 1000} ${u} (${s.length}×${s.width}×${s.height} ${s.dimensionUnit} / ${d.divisor}), so at most ${w.allowed / 1000} ${u} in steps of ${w.step}: ${excess / 1000} ${u} too much at the shipment's freight per ${u} (${lineRef(subject)})`,
       evidence: lines,
     });
   }
