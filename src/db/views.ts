@@ -112,7 +112,7 @@ export interface ViewColumn {
 }
 
 export interface AnalystView {
-  readonly name: AnalystViewName;
+  readonly name: ExportName;
   /** Every column, in the view's order. */
   readonly columns: readonly ViewColumn[];
   /** Columns that order the rows uniquely (exports read in this order). */
@@ -259,9 +259,46 @@ function isAnalystViewName(name: string): name is AnalystViewName {
   return (ANALYST_VIEW_NAMES as readonly string[]).includes(name);
 }
 
-/** The view called `name`, if exports may read it. */
+/**
+ * Tables exports read like views (`etl export --view audit_findings`): their SELECT adds the
+ * decimal amounts. They are not created as views (the name is the table's).
+ */
+export const TABLE_EXPORT_NAMES = ['audit_findings'] as const;
+export type ExportName = AnalystViewName | (typeof TABLE_EXPORT_NAMES)[number];
+
+export const TABLE_EXPORTS: Readonly<Record<(typeof TABLE_EXPORT_NAMES)[number], AnalystView>> = Object.freeze({
+  audit_findings: {
+    name: 'audit_findings',
+    columns: [
+      ...integer('id'),
+      ...text('rule', 'severity'),
+      { name: 'heuristic', kind: 'boolean' },
+      ...text('carrier', 'account_number', 'invoice_number'),
+      ...date('invoice_date'),
+      ...text('tracking_number', 'currency'),
+      ...money('amount'),
+      ...integer('amount_minor'),
+      ...text('explanation', 'charge_ids', 'evidence'),
+    ],
+    orderBy: ['id'],
+  },
+});
+
+/** The SELECT an export reads for `name`: a view's own SELECT, or a table's with its decimals. */
+export function exportSelect(dialect: Dialect, name: ExportName, exactText = false): string {
+  if (isAnalystViewName(name)) return viewSelects(dialect, exactText)[name];
+  return `SELECT a.*, ${decimalSql(dialect, 'a.amount_minor', 'a.currency', exactText)} AS amount FROM audit_findings a`;
+}
+
+/** True for the names that are views in the database (the others are tables read by exportSelect). */
+export function isCreatedView(name: string): boolean {
+  return isAnalystViewName(name);
+}
+
+/** The view (or table) called `name`, if exports may read it. */
 export function analystView(name: string): AnalystView | undefined {
-  return isAnalystViewName(name) ? ANALYST_VIEWS[name] : undefined;
+  if (isAnalystViewName(name)) return ANALYST_VIEWS[name];
+  return (TABLE_EXPORT_NAMES as readonly string[]).includes(name) ? TABLE_EXPORTS[name as (typeof TABLE_EXPORT_NAMES)[number]] : undefined;
 }
 
 /**
