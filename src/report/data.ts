@@ -107,6 +107,29 @@ export interface FileIssuesRow {
   readonly invoices: ReadonlyArray<{ readonly account: string; readonly month: string }>;
 }
 
+/** Money at stake per rule at the filters' grain (month of the invoice the finding is on). */
+export interface AuditRuleRow extends Grain {
+  readonly rule: string;
+  readonly findings: number;
+  readonly amount_minor: number;
+}
+
+/** One finding, for the page's table of the largest ones. */
+export interface AuditFindingRow extends Grain {
+  readonly rule: string;
+  readonly severity: string;
+  readonly heuristic: boolean;
+  readonly invoice: string;
+  readonly tracking: string | null;
+  readonly amount_minor: number;
+  readonly explanation: string;
+  /** The charge lines it rests on, as `file row N`. */
+  readonly evidence: readonly string[];
+}
+
+/** The page ships at most this many findings (the largest amounts first); the rule rows count them all. */
+export const AUDIT_FINDINGS_SHIPPED = 500;
+
 export interface ReportData {
   readonly version: 1;
   readonly generated_at: string;
@@ -125,6 +148,8 @@ export interface ReportData {
   readonly unmapped: readonly UnmappedRow[];
   readonly unreconciled: readonly UnreconciledRow[];
   readonly files: readonly FileIssuesRow[];
+  readonly audit_rules: readonly AuditRuleRow[];
+  readonly audit_findings: readonly AuditFindingRow[];
 }
 
 /** An integer from the database, exactly (PostgreSQL returns SUM(bigint) as numeric text). */
@@ -393,6 +418,42 @@ export async function fileIssuesSection(handle: Db): Promise<FileIssuesRow[]> {
   return files;
 }
 
+/** Audit section: findings per rule at the filters' grain, and the largest findings with their evidence. */
+export async function auditSection(handle: Db): Promise<{ audit_rules: AuditRuleRow[]; audit_findings: AuditFindingRow[] }> {
+  const { db } = handle;
+  const m = month('a.invoice_date');
+  const grouped = await db
+    .selectFrom('audit_findings as a')
+    .select(['a.carrier', 'a.account_number', m.as('month'), 'a.currency', 'a.rule', sql<number>`count(*)`.as('n'), sql<number>`sum(a.amount_minor)`.as('amount')])
+    .groupBy(['a.carrier', 'a.account_number', m, 'a.currency', 'a.rule'])
+    .execute();
+  const audit_rules = grouped
+    .map((r) => ({ carrier: r.carrier, account: r.account_number, month: r.month, currency: r.currency, rule: r.rule, findings: int(r.n), amount_minor: int(r.amount) }))
+    .sort(byKeys<AuditRuleRow>(...grainKeys, (r) => r.rule));
+  const top = await db
+    .selectFrom('audit_findings as a')
+    .select(['a.id', 'a.carrier', 'a.account_number', m.as('month'), 'a.currency', 'a.rule', 'a.severity', 'a.heuristic', 'a.invoice_number', 'a.tracking_number', 'a.amount_minor', 'a.explanation', 'a.evidence'])
+    .orderBy('a.amount_minor', 'desc')
+    .orderBy('a.id')
+    .limit(AUDIT_FINDINGS_SHIPPED)
+    .execute();
+  const audit_findings = top.map((r) => ({
+    carrier: r.carrier,
+    account: r.account_number,
+    month: r.month,
+    currency: r.currency,
+    rule: r.rule,
+    severity: r.severity,
+    heuristic: r.heuristic === true || r.heuristic === 1,
+    invoice: r.invoice_number,
+    tracking: r.tracking_number,
+    amount_minor: int(r.amount_minor),
+    explanation: r.explanation,
+    evidence: (JSON.parse(r.evidence) as Array<{ file: string; row: number }>).map((e) => `${e.file} row ${e.row}`),
+  }));
+  return { audit_rules, audit_findings };
+}
+
 /**
  * Reads everything the report shows from the database: one function per section (a new section
  * is one more function here and one more client module, src/report/client/), then the filter
@@ -405,9 +466,10 @@ export async function collectReportData(handle: Db, meta: { readonly generatedAt
   const unmapped = await unmappedSection(handle);
   const unreconciled = await unreconciledSection(handle);
   const files = await fileIssuesSection(handle);
+  const { audit_rules, audit_findings } = await auditSection(handle);
 
   const currencies: Record<string, number> = {};
-  for (const cur of [...new Set([...spend.map((r) => r.currency), ...surcharges.map((r) => r.currency), ...unmapped.map((r) => r.currency)])].sort()) {
+  for (const cur of [...new Set([...spend.map((r) => r.currency), ...surcharges.map((r) => r.currency), ...unmapped.map((r) => r.currency), ...audit_rules.map((r) => r.currency)])].sort()) {
     currencies[cur] = minorDigits(cur);
   }
   const carrierIds = [...new Set([...spend.map((r) => r.carrier), ...files.map((f) => f.carrier)])];
@@ -428,6 +490,7 @@ export async function collectReportData(handle: Db, meta: { readonly generatedAt
   assertSummable('surcharge', surcharges, (r) => r.amount_minor);
   assertSummable('shipment', shipments, (r) => r.total_minor);
   assertSummable('unmapped charge', unmapped, (r) => r.amount_minor);
+  assertSummable('audit', audit_rules, (r) => r.amount_minor);
   return {
     version: 1,
     generated_at: meta.generatedAt.toISOString(),
@@ -445,5 +508,7 @@ export async function collectReportData(handle: Db, meta: { readonly generatedAt
     unmapped,
     unreconciled,
     files,
+    audit_rules,
+    audit_findings,
   };
 }

@@ -5,6 +5,7 @@
  */
 import { setupFilters, showScope } from './filters.js';
 import { setupCharts } from './page.js';
+import { renderAudit, setupAudit } from './sections/audit.js';
 import { renderOverview } from './sections/overview.js';
 import { renderShipments } from './sections/shipments.js';
 import { renderSpend } from './sections/spend.js';
@@ -16,6 +17,7 @@ function render(): void {
   renderSpend(cur);
   renderShipments(cur);
   renderSurcharges(cur);
+  renderAudit(cur);
   renderUnreconciled();
   renderUnmapped();
   renderOverrides();
@@ -26,4 +28,5 @@ function render(): void {
 
 setupCharts();
 setupFilters(render);
+setupAudit(render);
 render();
