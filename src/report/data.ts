@@ -248,12 +248,20 @@ function views(handle: Db): ViewDb {
   return handle.db.withTables<ViewTables>();
 }
 
+/**
+ * Integer columns of a view, read as text: PostgreSQL's bigint parser refuses values beyond 2^53
+ * with its own error, and int() says which report figure it was instead.
+ */
+function asText(...cols: string[]) {
+  return cols.map((c) => sql<string>`cast(${sql.ref(c)} as text)`.as(c));
+}
+
 const grainKeys = [(r: Grain) => r.month, (r: Grain) => r.carrier, (r: Grain) => r.account, (r: Grain) => r.currency] as const;
 const byGrain = byKeys<Grain>(...grainKeys);
 
 /** Spend cards and chart: the `invoice_spend_by_month` view. */
 export async function spendSection(handle: Db): Promise<SpendRow[]> {
-  const rows = await views(handle).selectFrom('invoice_spend_by_month').selectAll().execute();
+  const rows = await views(handle).selectFrom('invoice_spend_by_month').select(['carrier', 'account_number', 'month', 'currency', ...asText('invoice_count', 'shipment_count', 'spend_minor')]).execute();
   return rows
     .map((r) => ({ carrier: r.carrier, account: r.account_number, month: r.month, currency: r.currency, invoices: int(r.invoice_count), shipments: int(r.shipment_count), spend_minor: int(r.spend_minor) }))
     .sort(byGrain);
@@ -261,7 +269,11 @@ export async function spendSection(handle: Db): Promise<SpendRow[]> {
 
 /** Surcharge chart: the `spend_by_month` view, less the codes that are not surcharges. */
 export async function surchargeSection(handle: Db): Promise<SurchargeRow[]> {
-  const rows = await views(handle).selectFrom('spend_by_month').selectAll().where('charge_code', 'not in', [...NOT_SURCHARGES]).execute();
+  const rows = await views(handle)
+    .selectFrom('spend_by_month')
+    .select(['carrier', 'account_number', 'month', 'currency', 'charge_code', ...asText('charge_count', 'amount_minor')])
+    .where('charge_code', 'not in', [...NOT_SURCHARGES])
+    .execute();
   return rows
     .map((r) => ({ carrier: r.carrier, account: r.account_number, month: r.month, currency: r.currency, code: r.charge_code, lines: int(r.charge_count), amount_minor: int(r.amount_minor) }))
     .sort(byKeys<SurchargeRow>(...grainKeys, (r) => r.code));
@@ -311,7 +323,10 @@ export async function shipmentSection(handle: Db): Promise<{ shipment_bins: Reco
 
 /** Unmapped table: the `unmapped_charges` view (its example line is the group's first charge). */
 export async function unmappedSection(handle: Db): Promise<UnmappedRow[]> {
-  const rows = await views(handle).selectFrom('unmapped_charges').selectAll().execute();
+  const rows = await views(handle)
+    .selectFrom('unmapped_charges')
+    .select(['carrier', 'account_number', 'month', 'currency', 'charge_description', 'example_file', 'example_row', ...asText('charge_count', 'amount_minor')])
+    .execute();
   return rows
     .map((r) => ({
       carrier: r.carrier,
@@ -329,7 +344,10 @@ export async function unmappedSection(handle: Db): Promise<UnmappedRow[]> {
 
 /** Unreconciled table: the `unreconciled_invoices` view. */
 export async function unreconciledSection(handle: Db): Promise<UnreconciledRow[]> {
-  const rows = await views(handle).selectFrom('unreconciled_invoices').selectAll().execute();
+  const rows = await views(handle)
+    .selectFrom('unreconciled_invoices')
+    .select(['carrier', 'account_number', 'invoice_number', 'invoice_date', 'month', 'currency', 'source_file', ...asText('stated_total_minor', 'net_total_minor', 'difference_minor')])
+    .execute();
   return rows
     .map((r) => ({
       carrier: r.carrier,
