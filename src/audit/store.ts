@@ -100,3 +100,33 @@ export async function summarizeFindings(handle: Db, since?: string): Promise<Sum
   const rows = await q.execute();
   return rows.map((r) => ({ rule: r.rule, carrier: r.carrier, currency: r.currency, findings: exactMinorFrom(r.n, 'audit: count'), amount_minor: exactMinorFrom(r.amount, 'audit: amount at stake') }));
 }
+
+export interface TrendRow {
+  readonly rule: string;
+  readonly carrier: string;
+  readonly account: string;
+  readonly month: string;
+  readonly currency: string;
+  readonly findings: number;
+  readonly amount_minor: number;
+}
+
+/** The carriers' own corrections and their fees per account and invoice month: the trend the shipper can act on. */
+export const TREND_RULES = ['weight_correction', 'audit_fee', 'address_correction'] as const;
+
+export async function correctionTrend(handle: Db, since?: string): Promise<TrendRow[]> {
+  const month = handle.dialect === 'postgres' ? sql<string>`to_char(invoice_date, 'YYYY-MM')` : sql<string>`substr(invoice_date, 1, 7)`;
+  let q = handle.db
+    .selectFrom('audit_findings')
+    .select(['rule', 'carrier', 'account_number', month.as('month'), 'currency', sql<number>`count(*)`.as('n'), sql<number>`sum(amount_minor)`.as('amount')])
+    .where('rule', 'in', [...TREND_RULES])
+    .groupBy(['rule', 'carrier', 'account_number', month, 'currency'])
+    .orderBy('rule')
+    .orderBy('carrier')
+    .orderBy('account_number')
+    .orderBy(month)
+    .orderBy('currency');
+  if (since !== undefined) q = q.where('invoice_date', '>=', since);
+  const rows = await q.execute();
+  return rows.map((r) => ({ rule: r.rule, carrier: r.carrier, account: r.account_number, month: r.month, currency: r.currency, findings: exactMinorFrom(r.n, 'audit: count'), amount_minor: exactMinorFrom(r.amount, 'audit: amount') }));
+}

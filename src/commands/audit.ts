@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { readFuelRatesFile, replaceFuelRates } from '../audit/fuel-rates.js';
-import { recomputeFindings, scopesOfFiles, summarizeFindings } from '../audit/store.js';
+import { correctionTrend, recomputeFindings, scopesOfFiles, summarizeFindings, type TrendRow } from '../audit/store.js';
 import type { AuditConfig } from '../audit/config.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatMinor } from '../model/money.js';
@@ -44,8 +44,10 @@ export async function auditCommand(ctx: CommandContext, opts: AuditOptions): Pro
   let recomputed: { accounts: number; findings: number } | undefined;
   if (opts.all === true || opts.fuelRates !== undefined) recomputed = await recomputeFindings(ctx.db, 'all', config);
   const rows = await summarizeFindings(ctx.db, opts.since);
+  const trend = await correctionTrend(ctx.db, opts.since);
   if (ctx.options.json) {
-    printJson({ recomputed: recomputed ?? null, since: opts.since ?? null, summary: rows.map((r) => ({ ...r, amount: formatMinor(r.amount_minor, r.currency) })) });
+    const withAmount = <T extends { amount_minor: number; currency: string }>(r: T) => ({ ...r, amount: formatMinor(r.amount_minor, r.currency) });
+    printJson({ recomputed: recomputed ?? null, since: opts.since ?? null, summary: rows.map(withAmount), corrections_by_month: trend.map(withAmount) });
     return EXIT.ok;
   }
   if (recomputed) ctx.out.say(`recomputed ${recomputed.findings} finding(s) over ${recomputed.accounts} account(s)`);
@@ -54,7 +56,17 @@ export async function auditCommand(ctx: CommandContext, opts: AuditOptions): Pro
     return EXIT.ok;
   }
   const table = [['rule', 'carrier', 'currency', 'findings', 'at stake'], ...rows.map((r) => [r.rule, r.carrier, r.currency, String(r.findings), formatMinor(r.amount_minor, r.currency)])];
-  const widths = (table[0] ?? []).map((_, j) => Math.max(...table.map((r) => (r[j] ?? '').length)));
-  for (const r of table) ctx.out.say(r.map((cell, j) => (j >= 3 ? cell.padStart(widths[j] ?? 0) : cell.padEnd(widths[j] ?? 0))).join('  ').trimEnd());
+  printTable(ctx, table, 3);
+  if (trend.length > 0) {
+    ctx.out.say('');
+    ctx.out.say('carrier corrections and fees per account and invoice month:');
+    printTable(ctx, [['rule', 'carrier', 'account', 'month', 'currency', 'findings', 'amount'], ...trend.map((r: TrendRow) => [r.rule, r.carrier, r.account, r.month, r.currency, String(r.findings), formatMinor(r.amount_minor, r.currency)])], 5);
+  }
   return EXIT.ok;
+}
+
+/** Columns from `numeric` on are right-aligned. */
+function printTable(ctx: CommandContext, table: readonly string[][], numeric: number): void {
+  const widths = (table[0] ?? []).map((_, j) => Math.max(...table.map((r) => (r[j] ?? '').length)));
+  for (const r of table) ctx.out.say(r.map((cell, j) => (j >= numeric ? cell.padStart(widths[j] ?? 0) : cell.padEnd(widths[j] ?? 0))).join('  ').trimEnd());
 }

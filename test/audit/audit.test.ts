@@ -69,7 +69,14 @@ for (const dialect of DIALECTS) {
       const r = await cli('--json', 'audit', '--fuel-rates', RATES);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(shape(await findings(t.db)), EXPECTED);
-      const out = JSON.parse(r.stdout) as { summary: Array<{ rule: string; carrier: string; currency: string; findings: number; amount_minor: number; amount: string }> };
+      const out = JSON.parse(r.stdout) as {
+        summary: Array<{ rule: string; carrier: string; currency: string; findings: number; amount_minor: number; amount: string }>;
+        corrections_by_month: Array<{ rule: string; account: string; month: string; amount_minor: number }>;
+      };
+      assert.deepEqual(
+        out.corrections_by_month.map((c) => [c.rule, c.account, c.month, c.amount_minor]),
+        EXPECTED.filter((e) => ['weight_correction', 'audit_fee', 'address_correction'].includes(String(e[0]))).map((e) => [e[0], '0000PLANT1', '2022-04', e[3]]),
+      );
       assert.deepEqual(
         out.summary.map((s) => [s.rule, s.carrier, s.currency, s.findings, s.amount_minor, s.amount]),
         EXPECTED.map((e) => [e[0], 'ups', 'EUR', 1, e[3], (Number(e[3]) / 100).toFixed(2)]),
