@@ -3,8 +3,10 @@
  * page's script all inline), so it opens from a mail attachment or a file share with no network.
  */
 import type { ChartLibrary } from './chart-library.js';
-import { CLIENT_JS } from './client.js';
-import type { ReportData } from './data.js';
+import type { OperatorReportData } from './operators.js';
+
+/** What the page embeds as JSON and its script (src/report/client/) reads. */
+export type PageData = OperatorReportData;
 
 /** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`, no JS line separators). */
 export function scriptJson(value: unknown): string {
@@ -82,6 +84,9 @@ tr.empty td { color: var(--ok); font-style: italic; padding: 12px 10px; }
 .badge.loaded { background: #dcfce7; color: #166534; } .badge.quarantined { background: #fee2e2; color: #991b1b; } .badge.superseded { background: #e0e7ff; color: #3730a3; }
 .more { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
 .muted { color: var(--muted); } #currency-cards .none { grid-column: 1 / -1; margin: 4px 0; }
+.audit-head { display: flex; align-items: baseline; gap: 16px; } .audit-head label { font-size: 12px; color: var(--muted); }
+.audit-head select { font: inherit; font-size: 13px; margin-left: 6px; padding: 3px 6px; border: 1px solid #cbd5e1; border-radius: 6px; }
+.card.wide .chart.audit { height: 240px; } h2.top { margin-top: 14px; }
 footer { color: var(--muted); font-size: 12px; padding: 0 32px 28px; max-width: 1480px; margin: 0 auto; }
 @media (max-width: 900px) { .grid { grid-template-columns: 1fr; } .kpis { grid-template-columns: repeat(2, 1fr); } }
 `;
@@ -94,7 +99,7 @@ function databaseLabel(safeUrl: string): string {
 }
 
 /** The whole page. */
-export function renderReportHtml(data: ReportData, chart: ChartLibrary): string {
+export function renderReportHtml(data: PageData, chart: ChartLibrary, clientScript: string): string {
   const files = new Set(data.files.map((f) => f.file)).size;
   const invoices = data.spend.reduce((s, r) => s + r.invoices, 0);
   const period = data.months.length > 0 ? `, ${data.months[0] ?? ''} to ${data.months[data.months.length - 1] ?? ''}` : '';
@@ -137,6 +142,11 @@ export function renderReportHtml(data: ReportData, chart: ChartLibrary): string 
     <div class="card"><h2 id="ship-title">Cost per shipment</h2><p class="sub" id="ship-sub"></p><div class="chart"><canvas id="chart-shipments" role="img" aria-label="Histogram of shipment totals"></canvas></div></div>
     <div class="card"><h2 id="sur-title">Top surcharges</h2><p class="sub" id="sur-sub"></p><div class="chart"><canvas id="chart-surcharges" role="img" aria-label="Surcharges by charge code and carrier"></canvas></div></div>
   </section>
+  <section class="grid" aria-label="Audit">
+    <div class="card wide"><div class="audit-head"><h2>Audit: money at stake by rule</h2><label>Rule <select id="f-audit-rule"></select></label></div><p class="sub" id="audit-sub"></p><div class="chart audit"><canvas id="chart-audit" role="img" aria-label="Money at stake by audit rule and carrier"></canvas></div>
+      <h2 class="top">Largest findings</h2><p class="sub">The charge lines each finding rests on (file and row) are its evidence; <code>etl audit</code> and <code>etl export --view audit_findings</code> list them all. README: Audit says what each rule needs and where it stops.</p>
+      <div class="scroll"><table id="t-audit"></table></div><p class="more" id="t-audit-more"></p></div>
+  </section>
   <section class="tables">
     <div class="card"><h2>Unreconciled invoices</h2><p class="sub">The charges do not add up to the total the invoice states. Difference = sum of charges &minus; stated total.</p>
       <div class="scroll"><table id="t-unreconciled"></table></div><p class="more" id="t-unreconciled-more"></p></div>
@@ -151,7 +161,7 @@ export function renderReportHtml(data: ReportData, chart: ChartLibrary): string 
 <footer>Amounts are summed in integer minor units and shown with their currency (ISO 4217 decimals). Spend is by invoice date and includes VAT lines. Charts: Chart.js ${escapeHtml(chart.version)} (MIT), embedded.</footer>
 <script type="application/json" id="report-data">${scriptJson(data)}</script>
 <script>${chart.source}</script>
-<script>${CLIENT_JS}</script>
+<script>${clientScript}</script>
 </body>
 </html>
 `;
