@@ -1,7 +1,10 @@
 /**
  * UPS Billing Data (.csv, 250 data elements, no header): one row per charge; package rows
- * (FRT/INF with a package quantity) carry the package facts; informational rows with zero
- * amounts are not charges; rows without a tracking number are invoice-level charges.
+ * (FRT/INF with a package quantity) carry the package facts, and each package is counted once
+ * although all its rows restate the quantity; a correction's package row (an audit) re-bills
+ * the measured weight and dimensions; zero informational rows and zero rows naming nothing are
+ * not charges; rows without a tracking number are invoice-level charges; adjustment rows say
+ * their kind.
  * See README.md in this folder and shared/formats.md 1, 8.1.
  */
 import { defineCarrier, defineLayout, type ChargeDraft, type Row } from '../../src/carrier-kit/index.js';
