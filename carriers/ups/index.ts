@@ -7,7 +7,7 @@
  * their kind.
  * See README.md in this folder and shared/formats.md 1, 8.1.
  */
-import { defineCarrier, defineLayout, type ChargeDraft, type Row } from '../../src/carrier-kit/index.js';
+import { defineCarrier, defineLayout, detach, type ChargeDraft, type Row } from '../../src/carrier-kit/index.js';
 import { UPS_ADJUSTMENT_KINDS, UPS_CHARGES } from './charges.js';
 import { ADJUSTMENT_CATEGORY, COL, DIMENSION_UNITS, INCH_COUNTRIES, INFO_CLASS, LABELS, PACKAGE_CLASSES, UPS_WIDTH, WEIGHT_UNITS } from './columns.js';
 import { downloadUps } from './download.js';
@@ -20,10 +20,13 @@ type F = keyof typeof COL;
 interface State {
   first: boolean;
   /**
-   * Invoice + tracking numbers whose package quantity was counted: every row of a package (INF,
-   * FRT, its corrections) restates col 19, so the package is counted on its first such row only.
+   * Per invoice (account + number), the tracking numbers whose package quantity was counted:
+   * every row of a package (INF, FRT, its corrections) restates col 19, so the package is
+   * counted on its first such row only. Corrections can come anywhere in the file, so this lasts
+   * the whole file: one short string per package (the texts are copied, not sliced from the
+   * read chunk, which they would keep alive).
    */
-  counted: Set<string>;
+  counted: Map<string, Set<string>>;
 }
 
 const KIND_PREFIXES = [...UPS_ADJUSTMENT_KINDS.prefixes]
@@ -52,7 +55,7 @@ const billingData = defineLayout<F, State>({
     confidence: 0.9,
     signature: (r) => (!VERSION.test(r.get('version')) ? 0 : r.width >= UPS_WIDTH.min && r.width <= UPS_WIDTH.max + 2 ? 1 : 0.1),
   },
-  state: () => ({ first: true, counted: new Set<string>() }),
+  state: () => ({ first: true, counted: new Map<string, Set<string>>() }),
   rowKind(r, s) {
     const first = s.first;
     s.first = false;
@@ -109,9 +112,11 @@ function shipment(r: Row<F>, s: State, kind: string) {
   const packageRow = rank !== undefined && counts;
   let packageCount = quantity;
   if (counts) {
-    const key = `${r.get('accountNumber')}\u0000${r.get('invoiceNumber')}\u0000${tracking}`;
-    if (s.counted.has(key)) packageCount = '0';
-    else s.counted.add(key);
+    const invoice = `${r.get('accountNumber')}\u0000${r.get('invoiceNumber')}`;
+    let seen = s.counted.get(invoice);
+    if (seen === undefined) s.counted.set(detach(invoice), (seen = new Set<string>()));
+    if (seen.has(tracking)) packageCount = '0';
+    else seen.add(detach(tracking));
   }
   const dims = packageRow ? r.get('packageDimensions') : '';
   const dimensionUnit = dims === '' ? '' : (DIMENSION_UNITS[r.get('dimensionUnit').toUpperCase()] ?? (INCH_COUNTRIES.includes(r.get('accountCountry')) ? 'in' : 'cm'));

@@ -20,6 +20,8 @@ export type { CsvRecord, CsvEnd } from '../parsing/csv.js';
 export { issue, type Issue, type IssueCode, type Severity } from '../model/issue.js';
 export type { ChargeCode } from '../model/charge-codes.js';
 export { parseDate, type DateFormat } from '../parsing/dates.js';
+/** Copy a field's text before keeping it for the whole file (a slice pins its read chunk). */
+export { detach } from '../parsing/text.js';
 export type { ControlTotal } from './contract.js';
 export { readWorkbook, type CellRange, type SheetGrid } from './workbook-input.js';
 export type { DownloadContext, PortalCredentials, PortalDocument } from './portal.js';
