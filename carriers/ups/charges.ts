@@ -7,6 +7,24 @@ import type { ChargeMap } from '../../src/carrier-kit/index.js';
 
 export const UPS_CHARGES = {
   labels: [
+    // service names (formats.md 1e): freight, also after an adjustment prefix
+    // ("Shipping Charge Correction Ground", "Not Previously Billed TB Standard")
+    ['Ground', 'freight'],
+    ['Next Day Air', 'freight'],
+    ['2nd Day Air', 'freight'],
+    ['3 Day Select', 'freight'],
+    ['UPS SurePost', 'freight'],
+    ['SurePost', 'freight'],
+    ['Worldwide Express', 'freight'],
+    ['Worldwide Expedited', 'freight'],
+    ['Worldwide Saver', 'freight'],
+    ['TB Standard', 'freight'],
+    ['WW Standard', 'freight'],
+    ['WW Express Saver', 'freight'],
+    ['WW Expedited', 'freight'],
+    ['Dom. Standard', 'freight'],
+    ['Economy DDP', 'freight'],
+    ['UPS WorldEase', 'freight'],
     // fuel
     ['Fuel Surcharge', 'fuel'],
     ['Treibstoffzuschl', 'fuel'],
@@ -38,8 +56,8 @@ export const UPS_CHARGES = {
     ['Deklarierter Wert', 'declared_value'],
     ['C.O.D.', 'cod'],
     ['Nachnahme', 'cod'],
-    ['Address Correction', 'address_correction'],
     ['Adresskorrektur', 'address_correction'],
+    // fuel on an address correction is fuel ("Address Correction Fuel Surcharge", see adjustments)
     // peak / demand
     ['Surge Fee', 'peak'],
     ['Demand Surcharge', 'peak'],
@@ -60,14 +78,16 @@ export const UPS_CHARGES = {
     ['Tägliche Servicepauschale', 'service_fee'],
     ['Late Payment', 'late_payment'],
     ['Säumnisgebühr', 'late_payment'],
-    // adjustments (formats.md 1e: base description with a prefix)
-    ['Shipping Charge Correction', 'weight_correction'],
+    // invoice-level fees of a real US file (category MIS, class FRT: fees, never freight)
+    ['Payment Processing Fee', 'admin_fee'],
+    ['Service Charge', 'service_fee'],
+    // "Not Previously Billed Missing PLD Fee": billed when no package data was sent
+    ['Missing PLD Fee', 'admin_fee'],
+    // a negative line per package on a real US file (-1.00 each): a contract discount
+    ['Special Incentive Modifier', 'discount'],
+    // the fee for a correction (German); UPS's own corrections are in `adjustments`
     ['Versandkorrektur', 'weight_correction'],
-    ['Not Previously Billed', 'adjustment'],
-    ['Noch nicht in Rechnung gestellt', 'adjustment'],
     ['Ausgleichsbuchung', 'adjustment'],
-    ['ZONE ADJUSTMENT', 'adjustment'],
-    ['Billing Adjustment', 'adjustment'],
     // government and brokerage
     ['Duty Amount', 'duties_taxes'],
     ['Zoll', 'duties_taxes'],
@@ -89,6 +109,10 @@ export const UPS_CHARGES = {
     AHL: 'additional_handling',
     AHW: 'additional_handling',
     LPS: 'large_package',
+    LPR: 'large_package',
+    CAR: 'remote_area',
+    SIM: 'discount',
+    NPF: 'admin_fee',
     SAT: 'saturday',
     ADS: 'signature',
     DCS: 'signature',
@@ -107,14 +131,17 @@ export const UPS_CHARGES = {
     SCC: 'weight_correction',
     OSW: 'pickup',
     OFW: 'pickup',
-    '201': 'duties_taxes',
-    '205': 'duties_taxes',
-    '206': 'duties_taxes',
-    '212': 'duties_taxes',
-    '405': 'customs_clearance',
-    '412': 'customs_clearance',
+    // Numeric codes mean something only within their class (formats.md 1e lists them per
+    // class): GOV 205 is import VAT, but an invoice-level FRT 205 is a "Service Charge".
+    'GOV 201': 'duties_taxes',
+    'GOV 205': 'duties_taxes',
+    'GOV 206': 'duties_taxes',
+    'GOV 212': 'duties_taxes',
+    'BRK 405': 'customs_clearance',
+    'BRK 412': 'customs_clearance',
   },
-  // Classes whose meaning does not depend on the row (pos 44); ACC and MSC are too broad.
+  // Classes whose meaning does not depend on the row (pos 44); ACC and MSC are too broad. The
+  // engine never makes an invoice-level line (no tracking number) freight by its class alone.
   classes: {
     FRT: 'freight',
     FSC: 'fuel',
@@ -122,4 +149,54 @@ export const UPS_CHARGES = {
     GOV: 'duties_taxes',
     BRK: 'customs_clearance',
   },
+  // Adjustments keep the code of the charge they name after the prefix (formats.md 1e: the base
+  // description with a prefix): "Shipping Charge Correction Fuel Surcharge" is fuel. The code
+  // replaces freight: an address correction billed on the service row is the correction fee.
+  adjustments: [
+    ['Shipping Charge Correction', null],
+    ['Not Previously Billed', null],
+    ['Noch nicht in Rechnung gestellt', null],
+    ['ZONE ADJUSTMENT', null],
+    ['Address Correction', 'address_correction'],
+    ['Billing Adjustment', 'adjustment'],
+  ],
 } as const satisfies ChargeMap;
+
+/**
+ * Kinds of adjustment (charges.adjustment_kind, docs/schema.md). By description prefix first
+ * (the forms NOTES-US and CN-UPS list, and German ones from DE-SURCH), then by Charge Category
+ * Detail Code (col 36) of an ADJ row, as a real US file writes them (SCC, ADC, RADJ, CLB on
+ * "Not Previously Billed" rows); any other ADJ row is a plain `adjustment`.
+ */
+export const UPS_ADJUSTMENT_KINDS = {
+  prefixes: [
+    ['Shipping Charge Correction', 'shipping_charge_correction'],
+    ['Address Correction', 'address_correction'],
+    ['Not Previously Billed', 'not_previously_billed'],
+    ['Noch nicht in Rechnung gestellt', 'not_previously_billed'],
+    ['ZONE ADJUSTMENT', 'zone_adjustment'],
+    ['Billing Adjustment', 'billing_adjustment'],
+    ['Void', 'void'],
+  ],
+  details: {
+    SCC: 'shipping_charge_correction',
+    ADC: 'address_correction',
+    RADJ: 'residential_adjustment',
+    CLB: 'not_previously_billed',
+    ZONE: 'zone_adjustment',
+    VOID: 'void',
+  },
+  /** Any other row of category ADJ. */
+  other: 'adjustment',
+  /**
+   * Kinds whose package row states what UPS measured: a correction re-bills the audited weight
+   * and dimensions (col 27 then holds the weight billed before); a package billed without
+   * package data ("Not Previously Billed ... Missing PLD Fee") is billed at the scanned weight.
+   */
+  audits: ['shipping_charge_correction', 'not_previously_billed'],
+} as const satisfies {
+  prefixes: ReadonlyArray<readonly [string, string]>;
+  details: Readonly<Record<string, string>>;
+  other: string;
+  audits: readonly string[];
+};

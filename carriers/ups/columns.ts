@@ -24,6 +24,8 @@ export const COL = {
   billedWeightUnit: [30, 'Billed Weight Unit of Measure'],
   packageDimensions: [33, 'Package Dimensions'],
   zone: [34, 'Zone'],
+  chargeCategory: [35, 'Charge Category Code'],
+  chargeCategoryDetail: [36, 'Charge Category Detail Code'],
   chargeClassification: [44, 'Charge Classification Code'],
   chargeDescriptionCode: [45, 'Charge Description Code'],
   chargeDescription: [46, 'Charge Description'],
@@ -53,11 +55,16 @@ export const LABELS = {
 /** Weight unit codes (formats.md 1c pos 28/30). */
 export const WEIGHT_UNITS: Readonly<Record<string, string>> = { K: 'kg', L: 'lb', O: 'oz' };
 
-/** Dimension unit codes (pos 196); when empty the unit follows the account country. */
-export const DIMENSION_UNITS: Readonly<Record<string, string>> = { CM: 'cm', IN: 'in' };
+/**
+ * Dimension unit codes (pos 196); when empty the unit follows the account country. A real US
+ * file writes `I` on its correction rows (../shared/real-invoices/ups, kenzorei).
+ */
+export const DIMENSION_UNITS: Readonly<Record<string, string>> = { CM: 'cm', IN: 'in', I: 'in' };
 export const INCH_COUNTRIES: readonly string[] = ['US'];
 
 /** Charge classes whose rows describe the package itself (pos 44), with the rank of their service. */
 export const PACKAGE_CLASSES: Readonly<Record<string, number>> = { FRT: 2, INF: 1 };
 /** Informational rows: not charges when both amounts are zero (formats.md 1f). */
 export const INFO_CLASS = 'INF';
+/** Charge Category Code (pos 35) of post-delivery adjustments (formats.md 1e). */
+export const ADJUSTMENT_CATEGORY = 'ADJ';

@@ -1,12 +1,15 @@
 /**
  * UPS Billing Data (.csv, 250 data elements, no header): one row per charge; package rows
- * (FRT/INF with a package quantity) carry the package facts; informational rows with zero
- * amounts are not charges; rows without a tracking number are invoice-level charges.
+ * (FRT/INF with a package quantity) carry the package facts, and each package is counted once
+ * although all its rows restate the quantity; a correction's package row (an audit) re-bills
+ * the measured weight and dimensions; zero informational rows and zero rows naming nothing are
+ * not charges; rows without a tracking number are invoice-level charges; adjustment rows say
+ * their kind.
  * See README.md in this folder and shared/formats.md 1, 8.1.
  */
-import { defineCarrier, defineLayout, type ChargeDraft, type Row } from '../../src/carrier-kit/index.js';
-import { UPS_CHARGES } from './charges.js';
-import { COL, DIMENSION_UNITS, INCH_COUNTRIES, INFO_CLASS, LABELS, PACKAGE_CLASSES, UPS_WIDTH, WEIGHT_UNITS } from './columns.js';
+import { defineCarrier, defineLayout, detach, type ChargeDraft, type Row } from '../../src/carrier-kit/index.js';
+import { UPS_ADJUSTMENT_KINDS, UPS_CHARGES } from './charges.js';
+import { ADJUSTMENT_CATEGORY, COL, DIMENSION_UNITS, INCH_COUNTRIES, INFO_CLASS, LABELS, PACKAGE_CLASSES, UPS_WIDTH, WEIGHT_UNITS } from './columns.js';
 import { downloadUps } from './download.js';
 
 const VERSION = /^\d{1,2}\.\d{1,2}$/;
@@ -14,7 +17,34 @@ const ZERO_AMOUNT = /^[-+]?0*(?:[.,]0*)?$/;
 
 type F = keyof typeof COL;
 
-const billingData = defineLayout<F, { first: boolean }>({
+interface State {
+  first: boolean;
+  /**
+   * Per invoice (account + number), the tracking numbers whose package quantity was counted:
+   * every row of a package (INF, FRT, its corrections) restates col 19, so the package is
+   * counted on its first such row only. Corrections can come anywhere in the file, so this lasts
+   * the whole file: one short string per package (the texts are copied, not sliced from the
+   * read chunk, which they would keep alive).
+   */
+  counted: Map<string, Set<string>>;
+}
+
+const KIND_PREFIXES = [...UPS_ADJUSTMENT_KINDS.prefixes]
+  .map(([p, k]) => [p.toLowerCase(), k] as const)
+  .sort((a, b) => b[0].length - a[0].length);
+const KIND_DETAILS: Readonly<Record<string, string>> = UPS_ADJUSTMENT_KINDS.details;
+const AUDITS: readonly string[] = UPS_ADJUSTMENT_KINDS.audits;
+
+/** The kind of adjustment a row is ('' for an ordinary charge). */
+function adjustmentKind(r: Row<F>): string {
+  const d = r.get('chargeDescription').toLowerCase();
+  const byPrefix = KIND_PREFIXES.find(([p]) => d.startsWith(p));
+  if (byPrefix !== undefined) return byPrefix[1];
+  if (r.get('chargeCategory').toUpperCase() !== ADJUSTMENT_CATEGORY) return '';
+  return KIND_DETAILS[r.get('chargeCategoryDetail').toUpperCase()] ?? UPS_ADJUSTMENT_KINDS.other;
+}
+
+const billingData = defineLayout<F, State>({
   id: 'billing-data',
   name: 'UPS Billing Data',
   delimiters: [',', ';'],
@@ -25,7 +55,7 @@ const billingData = defineLayout<F, { first: boolean }>({
     confidence: 0.9,
     signature: (r) => (!VERSION.test(r.get('version')) ? 0 : r.width >= UPS_WIDTH.min && r.width <= UPS_WIDTH.max + 2 ? 1 : 0.1),
   },
-  state: () => ({ first: true }),
+  state: () => ({ first: true, counted: new Map<string, Set<string>>() }),
   rowKind(r, s) {
     const first = s.first;
     s.first = false;
@@ -36,40 +66,58 @@ const billingData = defineLayout<F, { first: boolean }>({
     }
     return 'data';
   },
-  toLines: (r) => ({
-    invoice: {
-      number: r.get('invoiceNumber'),
-      date: r.get('invoiceDate'),
-      accountNumber: r.get('accountNumber'),
-      currency: r.get('invoiceCurrency'),
-      statedTotal: r.get('invoiceAmount'),
-    },
-    shipment: shipment(r),
-    charges: charges(r),
-  }),
+  toLines: (r, s) => {
+    const kind = adjustmentKind(r);
+    return {
+      invoice: {
+        number: r.get('invoiceNumber'),
+        date: r.get('invoiceDate'),
+        accountNumber: r.get('accountNumber'),
+        currency: r.get('invoiceCurrency'),
+        statedTotal: r.get('invoiceAmount'),
+      },
+      shipment: shipment(r, s, kind),
+      charges: charges(r, kind),
+    };
+  },
 });
 
-function charges(r: Row<F>): ChargeDraft[] {
+function charges(r: Row<F>, kind: string): ChargeDraft[] {
   const classification = r.get('chargeClassification');
+  const description = r.get('chargeDescription');
   const amount = r.get('netAmount');
   const incentive = r.get('incentiveAmount');
-  if (classification === INFO_CLASS && ZERO_AMOUNT.test(amount) && ZERO_AMOUNT.test(incentive)) return [];
+  const zero = ZERO_AMOUNT.test(amount) && ZERO_AMOUNT.test(incentive);
+  // zero informational rows, and zero rows naming nothing (a real US file's proof-of-delivery
+  // request rows: ADJ/FPOD, class FRT, no code, no description), bill nothing
+  if (zero && (classification === INFO_CLASS || description === '')) return [];
   return [{
-    description: r.get('chargeDescription'),
+    description,
     code: r.get('chargeDescriptionCode'),
     classification,
     amount,
     incentive,
     currency: r.get('transactionCurrency'),
     field: 'netAmount',
+    ...(kind === '' ? {} : { adjustmentKind: kind }),
   }];
 }
 
-function shipment(r: Row<F>) {
+function shipment(r: Row<F>, s: State, kind: string) {
   const tracking = r.get('trackingNumber');
   if (tracking === '') return null;
   const rank = PACKAGE_CLASSES[r.get('chargeClassification')];
-  const packageRow = rank !== undefined && Number(r.get('packageQuantity').replace(',', '.')) >= 1;
+  const quantity = r.get('packageQuantity');
+  const counts = Number(quantity.replace(',', '.')) >= 1;
+  const packageRow = rank !== undefined && counts;
+  let packageCount = quantity;
+  if (counts) {
+    const invoice = `${r.get('accountNumber')}\u0000${r.get('invoiceNumber')}`;
+    let seen = s.counted.get(invoice);
+    if (seen === undefined) s.counted.set(detach(invoice), (seen = new Set<string>()));
+    if (seen.has(tracking)) packageCount = '0';
+    else seen.add(detach(tracking));
+  }
   const dims = packageRow ? r.get('packageDimensions') : '';
   const dimensionUnit = dims === '' ? '' : (DIMENSION_UNITS[r.get('dimensionUnit').toUpperCase()] ?? (INCH_COUNTRIES.includes(r.get('accountCountry')) ? 'in' : 'cm'));
   const weightUnit = (r.get('enteredWeightUnit') || r.get('billedWeightUnit')).toUpperCase();
@@ -77,7 +125,8 @@ function shipment(r: Row<F>) {
     trackingNumber: tracking,
     leadTrackingNumber: r.get('leadShipmentNumber'),
     packageRow,
-    packageCount: r.get('packageQuantity'),
+    audited: packageRow && AUDITS.includes(kind),
+    packageCount,
     service: rank !== undefined ? r.get('chargeDescription') : '',
     serviceRank: rank ?? 0,
     shipDate: (packageRow ? r.get('shipmentDate') : '') || r.get('transactionDate'),

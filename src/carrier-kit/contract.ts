@@ -36,10 +36,24 @@ export interface CarrierLocale {
 export interface ChargeMap {
   /** `[label prefix, code]` pairs; `Treibstoffzuschl.` matches `Treibstoffzuschlag` too. */
   readonly labels: ReadonlyArray<readonly [string, ChargeCode]>;
-  /** The carrier's own charge codes (UPS col 45, DHL XC codes). */
+  /**
+   * The carrier's own charge codes (UPS col 45, DHL XC codes). A key `CLASS code` (`GOV 205`)
+   * applies only to lines of that class, and is tried before the bare code.
+   */
   readonly codes?: Readonly<Record<string, ChargeCode>>;
-  /** Broad charge classes whose meaning is unambiguous (UPS col 44: FRT, FSC, TAX...). */
+  /**
+   * Broad charge classes whose meaning is unambiguous (UPS col 44: FRT, FSC, TAX...). A class
+   * alone never makes an invoice-level line (no shipment) `freight`: such a line is a fee.
+   */
   readonly classes?: Readonly<Record<string, ChargeCode>>;
+  /**
+   * `[prefix, code]`: descriptions that adjust or re-bill another charge (`Shipping Charge
+   * Correction Fuel Surcharge`). Such a line gets the code of the charge named after the prefix
+   * (label, then the carrier's code, then the class); `code`, when given, replaces `freight`
+   * there and is used when nothing is named (an address correction billed on the service row is
+   * the correction itself). Longest prefix first; operator overrides still come before.
+   */
+  readonly adjustments?: ReadonlyArray<readonly [string, ChargeCode | null]>;
 }
 
 /** What detection gets to look at. */
@@ -94,6 +108,11 @@ export interface RawShipment {
   readonly leadTrackingNumber: string;
   /** This row describes the package itself (weights, dimensions, zone), not just a charge on it. */
   readonly packageRow: boolean;
+  /**
+   * This package row restates the weight and dimensions the carrier measured (an audit: UPS
+   * "Shipping Charge Correction"): they replace the declared ones, which are kept as declared_*.
+   */
+  readonly audited?: boolean;
   readonly packageCount: string;
   readonly service: string;
   /** Which row's service wins: higher rank first (UPS: freight row 2, informational row 1). */
@@ -133,6 +152,8 @@ export interface RawCharge {
   readonly column: string;
   /** Column the description was read from, when it is not `columns.description` (`XC3 Name`). */
   readonly descriptionColumn?: string;
+  /** The kind of adjustment this line is (`shipping_charge_correction`...); absent for an ordinary charge. */
+  readonly adjustmentKind?: string;
 }
 
 /** Column names, for messages about invoice and shipment fields. */

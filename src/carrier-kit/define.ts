@@ -286,6 +286,7 @@ function toShipment(d: LineDraft['shipment']): RawShipment | null {
     trackingNumber: d.trackingNumber,
     leadTrackingNumber: d.leadTrackingNumber ?? '',
     packageRow: d.packageRow ?? true,
+    ...(d.audited === true ? { audited: true } : {}),
     packageCount: d.packageCount ?? '',
     service,
     serviceRank: d.serviceRank ?? (service === '' ? 0 : 1),
@@ -430,7 +431,8 @@ class FileReader {
       currency: c.currency ?? '',
       column,
     };
-    return c.descriptionColumn === undefined ? out : { ...out, descriptionColumn: c.descriptionColumn };
+    const described = c.descriptionColumn === undefined ? out : { ...out, descriptionColumn: c.descriptionColumn };
+    return c.adjustmentKind === undefined ? described : { ...described, adjustmentKind: c.adjustmentKind };
   }
 
   private raw(d: LineDraft): RawLine {

@@ -9,6 +9,8 @@ export type { ChargeCode } from '../model/charge-codes.js';
 // exact amount arithmetic for layouts that check or split amounts (Royal Mail commentary, DHL totals)
 export { parseMinor, type NumberFormat } from '../parsing/amounts.js';
 export { formatMinor, minorDigits } from '../model/money.js';
+/** Copy a field's text before keeping it for the whole file (a slice pins its read chunk). */
+export { detach } from '../parsing/text.js';
 export type { DownloadContext, PortalCredentials, PortalDocument } from './portal.js';
 export { PortalError } from '../errors.js';
 export { acceptCookies, checkResponse, listInvoices, signIn, standardDownload, type PortalMarkup } from './portal-flow.js';

@@ -61,6 +61,8 @@ export interface ShipmentDraft {
   readonly leadTrackingNumber?: string;
   /** This row describes the package itself (weights, dimensions); default true. */
   readonly packageRow?: boolean;
+  /** The package row restates audited weight and dimensions (a carrier's re-billing); default false. */
+  readonly audited?: boolean;
   readonly packageCount?: string;
   readonly service?: string;
   /** When several rows name a service, the higher rank wins (default 1 with a service). */
@@ -105,6 +107,8 @@ export interface ChargeDraft {
   readonly currency?: string;
   /** Label of the description's column, when it is not the layout's `description` label. */
   readonly descriptionColumn?: string;
+  /** The kind of adjustment the line is (docs/schema.md, `charges.adjustment_kind`); absent for an ordinary charge. */
+  readonly adjustmentKind?: string;
 }
 
 export interface LineDraft {

@@ -11,6 +11,7 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { portalMigration } from './migrations/0002-portal.js';
 import { analystMigration } from './migrations/0003-analyst.js';
 import { operatorsMigration } from './migrations/0004-operators.js';
+import { realFilesMigration } from './migrations/0005-real-files.js';
 import { auditMigration } from './migrations/0008-audit.js';
 import type { Database } from './schema.js';
 import { viewStatements } from './views.js';
@@ -18,7 +19,14 @@ import { viewStatements } from './views.js';
 function provider(dialect: Dialect) {
   return {
     async getMigrations() {
-      return { '0001-initial': initialMigration(dialect), '0002-portal': portalMigration(dialect), '0003-analyst': analystMigration(dialect), '0004-operators': operatorsMigration(dialect), '0008-audit': auditMigration(dialect) };
+      return {
+        '0001-initial': initialMigration(dialect),
+        '0002-portal': portalMigration(dialect),
+        '0003-analyst': analystMigration(dialect),
+        '0004-operators': operatorsMigration(dialect),
+        '0005-real-files': realFilesMigration(dialect),
+        '0008-audit': auditMigration(dialect),
+      };
     },
   };
 }

@@ -67,6 +67,13 @@ export interface ShipmentsTable {
   receiver_postcode: string | null;
   receiver_country: string | null;
   net_total_minor: number;
+  /** Billed weight and dimensions the package row stated before any audit (migration 0005; NULL before). */
+  declared_weight: number | null;
+  declared_length: number | null;
+  declared_width: number | null;
+  declared_height: number | null;
+  /** Where billed_weight comes from (migration 0005; NULL before, and when there is no billed weight). */
+  weight_source: 'declared' | 'audited' | null;
 }
 
 export interface ChargesTable {
@@ -85,6 +92,8 @@ export interface ChargesTable {
   carrier_charge_code: string | null;
   /** The carrier's charge class ('' = none; NULL = loaded before migration 0004). */
   carrier_charge_class: string | null;
+  /** NULL for an ordinary charge, else the kind of adjustment (migration 0005; NULL before). */
+  adjustment_kind: string | null;
 }
 
 export interface DataIssuesTable {

@@ -215,6 +215,9 @@ export const ANALYST_VIEWS: Readonly<Record<AnalystViewName, AnalystView>> = Obj
       ...text('dimension_unit'),
       ...measure('divisor', 'volumetric_weight_recomputed', 'billed_minus_actual'),
       ...text('reason'),
+      // appended (migration 0005): PostgreSQL's CREATE OR REPLACE VIEW only adds columns at the end
+      ...measure('declared_weight'),
+      ...text('weight_source'),
     ],
     orderBy: ['shipment_id'],
   },
@@ -426,7 +429,9 @@ FROM (
     WHEN x.volumetric_weight_recomputed + 0.0001 >= x.billed_weight - x.step THEN 'volumetric'
     WHEN x.entered_weight + 0.0001 >= x.billed_weight - x.step THEN 'rounding'
     ELSE 'unexplained'
-  END AS reason
+  END AS reason,
+  x.declared_weight,
+  x.weight_source
 FROM (
   SELECT
     s.id AS shipment_id,
@@ -445,7 +450,9 @@ FROM (
     d.divisor,
     ${roundFloatSql(dialect, 's.length * s.width * s.height / d.divisor', 1)} AS volumetric_weight_recomputed,
     ${roundFloatSql(dialect, 's.billed_weight - s.entered_weight', 3)} AS billed_minus_actual,
-    CASE WHEN s.weight_unit = 'kg' THEN 0.5 ELSE 1 END AS step
+    CASE WHEN s.weight_unit = 'kg' THEN 0.5 ELSE 1 END AS step,
+    s.declared_weight,
+    s.weight_source
   FROM shipments s
   JOIN invoices i ON i.id = s.invoice_id
   LEFT JOIN volumetric_divisors d

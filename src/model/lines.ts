@@ -9,6 +9,8 @@ export interface RowShipment {
   readonly trackingNumber: string;
   readonly leadTrackingNumber: string | null;
   readonly packageRow: boolean;
+  /** The package row restates audited weight and dimensions (RawShipment.audited). */
+  readonly audited: boolean;
   readonly packageCount: number;
   readonly service: string | null;
   readonly serviceRank: number;
@@ -40,6 +42,8 @@ export interface CleanCharge extends ChargeRecord {
   /** The carrier's own code and class as billed ('' when none): `etl remap` re-classifies from them. */
   readonly carrierCode: string;
   readonly carrierClass: string;
+  /** The kind of adjustment (RawCharge.adjustmentKind); null for an ordinary charge. */
+  readonly adjustmentKind: string | null;
 }
 
 export interface CleanLine {

@@ -40,6 +40,13 @@ export const shipmentFactsSchema = z.object({
   receiverPostcode: text,
   receiverCountry: text,
   netTotalMinor: minor,
+  /** Billed weight and dimensions the package row stated before any audit. */
+  declaredWeight: measure,
+  declaredLength: measure,
+  declaredWidth: measure,
+  declaredHeight: measure,
+  /** Where billedWeight comes from; null when there is none. */
+  weightSource: z.enum(['declared', 'audited']).nullable(),
 });
 export type ShipmentFacts = z.infer<typeof shipmentFactsSchema>;
 

@@ -34,7 +34,7 @@ function orNull(s: string): string | null {
 export function createChargeClassifier(
   map: ChargeMap,
   overrides: readonly ChargeOverride[] = [],
-): (description: string, code: string, cls: string) => ChargeCode | null {
+): (description: string, code: string, cls: string, invoiceLevel?: boolean) => ChargeCode | null {
   const byLength = (pairs: ReadonlyArray<readonly [string, ChargeCode]>) =>
     pairs.map(([l, c]) => [l.trim().toLowerCase(), c] as const).filter(([l]) => l !== '').sort((a, b) => b[0].length - a[0].length);
   const overrideLabels = byLength(overrides.filter((o) => o.match === 'label').map((o) => [o.pattern, o.chargeCode] as const));
@@ -42,24 +42,43 @@ export function createChargeClassifier(
   // first one wins: mergeOverrides puts database rows before config ones
   for (const o of overrides) if (o.match === 'code' && !overrideCodes.has(o.pattern)) overrideCodes.set(o.pattern, o.chargeCode);
   const labels = byLength(map.labels);
+  const adjustments = (map.adjustments ?? []).map(([l, c]) => [l.trim().toLowerCase(), c] as const).filter(([l]) => l !== '').sort((a, b) => b[0].length - a[0].length);
   const memo = new Map<string, ChargeCode | null>();
   const prefix = (pairs: ReadonlyArray<readonly [string, ChargeCode]>, d: string): ChargeCode | null => {
     if (d === '') return null;
     for (const [l, c] of pairs) if (d.startsWith(l)) return c;
     return null;
   };
-  return (description, code, cls) => {
-    const key = `${description}\u0000${code}\u0000${cls}`;
+  // the built-in map for one description: label, code (`CLASS code` first), then class; a class
+  // alone never makes an invoice-level line freight (a fee billed on no shipment)
+  const builtIn = (d: string, code: string, cls: string, invoiceLevel: boolean): ChargeCode | null => {
+    const byClass = cls !== '' ? map.classes?.[cls] : undefined;
+    return (
+      prefix(labels, d) ??
+      (code !== '' ? (map.codes?.[`${cls} ${code}`] ?? map.codes?.[code]) : undefined) ??
+      (byClass === 'freight' && invoiceLevel ? undefined : byClass) ??
+      null
+    );
+  };
+  return (description, code, cls, invoiceLevel = false) => {
+    const key = `${description}\u0000${code}\u0000${cls}\u0000${invoiceLevel ? 1 : 0}`;
     const hit = memo.get(key);
     if (hit !== undefined) return hit;
     const d = description.trim().toLowerCase();
+    const adjustment = adjustments.find(([p]) => d.startsWith(p));
+    let fromMap: ChargeCode | null;
+    if (adjustment === undefined) {
+      fromMap = builtIn(d, code, cls, invoiceLevel);
+    } else {
+      // an adjustment keeps the code of the charge it names after its prefix
+      const [p, own] = adjustment;
+      const named = builtIn(d.slice(p.length).trim(), code, cls, invoiceLevel);
+      fromMap = own !== null && (named === null || named === 'freight') ? own : named;
+    }
     const result =
       prefix(overrideLabels, d) ??
       (code !== '' ? overrideCodes.get(code) : undefined) ??
-      prefix(labels, d) ??
-      (code !== '' ? map.codes?.[code] : undefined) ??
-      (cls !== '' ? map.classes?.[cls] : undefined) ??
-      null;
+      fromMap;
     if (memo.size < 10_000) memo.set(detach(key), result);
     return result;
   };
@@ -131,6 +150,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
       trackingNumber: text(s.trackingNumber, row, cols.trackingNumber),
       leadTrackingNumber: orNull(text(s.leadTrackingNumber, row, 'lead tracking number')),
       packageRow: s.packageRow,
+      audited: s.audited === true,
       packageCount,
       service: orNull(text(s.service, row, 'service')),
       serviceRank: s.serviceRank,
@@ -243,7 +263,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
       let incentiveMinor: number | null = null;
       if (c.incentive !== '') incentiveMinor = amount(c.incentive, currency, row, cols.incentive, 'incentive');
       const description = text(c.description, row, c.descriptionColumn ?? cols.description);
-      let chargeCode = classify(description, c.code, c.classification);
+      let chargeCode = classify(description, c.code, c.classification, trackingNumber === null);
       if (chargeCode === null) {
         chargeCode = 'unmapped';
         sink.push(issue('warning', 'unmapped_charge', at(row, c.descriptionColumn ?? cols.description), `no canonical code for charge "${description}"${c.code ? ` (code ${c.code})` : ''}; loaded as unmapped — map it with: ${chargesMapCommand(adapter.id, description)}, then etl remap`));
@@ -260,6 +280,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
         amountColumn: c.column,
         carrierCode: c.code,
         carrierClass: c.classification,
+        adjustmentKind: c.adjustmentKind ?? null,
       });
     }
     if (line.total !== undefined && charges.length === line.charges.length) checkRowTotal(line, line.total, charges, currency, trackingNumber);

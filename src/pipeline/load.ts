@@ -22,13 +22,14 @@ const ISSUE_BATCH = 500;
 
 const CHARGE_COLUMNS = [
   'invoice_id', 'shipment_id', 'tracking_number', 'charge_code', 'charge_description', 'amount_minor', 'incentive_minor',
-  'currency', 'source_file_id', 'source_row', 'carrier_charge_code', 'carrier_charge_class',
+  'currency', 'source_file_id', 'source_row', 'carrier_charge_code', 'carrier_charge_class', 'adjustment_kind',
 ] as const;
 
 const SHIPMENT_COLUMNS = [
   'id', 'invoice_id', 'tracking_number', 'lead_tracking_number', 'service', 'ship_date', 'zone', 'package_count',
   'entered_weight', 'billed_weight', 'weight_unit', 'length', 'width', 'height', 'dimension_unit', 'volumetric_weight',
   'sender_postcode', 'sender_country', 'receiver_postcode', 'receiver_country', 'net_total_minor',
+  'declared_weight', 'declared_length', 'declared_width', 'declared_height', 'weight_source',
 ] as const;
 
 export interface SourceFileRow {
@@ -294,7 +295,7 @@ export class FileLoader {
         if (ship.id === -1) ship.id = this.freeIds.pop() as number;
         shipmentId = ship.id;
       }
-      rows[j] = [this.invoiceId(c.invoiceKey), shipmentId, c.trackingNumber, c.chargeCode, c.chargeDescription, c.amountMinor, c.incentiveMinor, c.currency, this.sourceFileId, c.sourceRow, c.carrierCode, c.carrierClass];
+      rows[j] = [this.invoiceId(c.invoiceKey), shipmentId, c.trackingNumber, c.chargeCode, c.chargeDescription, c.amountMinor, c.incentiveMinor, c.currency, this.sourceFileId, c.sourceRow, c.carrierCode, c.carrierClass, c.adjustmentKind];
     }
     await this.charges.insert(rows);
     return charges.length;
@@ -328,13 +329,19 @@ export class FileLoader {
             service: eb.fn.coalesce('service', eb.val(s.service)),
             zone: eb.fn.coalesce('zone', eb.val(s.zone)),
             entered_weight: eb.fn.coalesce('entered_weight', eb.val(s.enteredWeight)),
-            billed_weight: eb.fn.coalesce('billed_weight', eb.val(s.billedWeight)),
-            weight_unit: eb.fn.coalesce('weight_unit', eb.val(s.weightUnit)),
-            length: eb.fn.coalesce('length', eb.val(s.length)),
-            width: eb.fn.coalesce('width', eb.val(s.width)),
-            height: eb.fn.coalesce('height', eb.val(s.height)),
-            dimension_unit: eb.fn.coalesce('dimension_unit', eb.val(s.dimensionUnit)),
+            // an audit in this part replaces what the first part stated (pivot.audit)
+            billed_weight: agg.auditedWeight ? eb.val(s.billedWeight) : eb.fn.coalesce('billed_weight', eb.val(s.billedWeight)),
+            weight_unit: agg.auditedWeight ? eb.val(s.weightUnit) : eb.fn.coalesce('weight_unit', eb.val(s.weightUnit)),
+            weight_source: agg.auditedWeight ? eb.val(s.weightSource) : eb.fn.coalesce('weight_source', eb.val(s.weightSource)),
+            length: agg.auditedDimensions ? eb.val(s.length) : eb.fn.coalesce('length', eb.val(s.length)),
+            width: agg.auditedDimensions ? eb.val(s.width) : eb.fn.coalesce('width', eb.val(s.width)),
+            height: agg.auditedDimensions ? eb.val(s.height) : eb.fn.coalesce('height', eb.val(s.height)),
+            dimension_unit: agg.auditedDimensions ? eb.val(s.dimensionUnit) : eb.fn.coalesce('dimension_unit', eb.val(s.dimensionUnit)),
             volumetric_weight: eb.fn.coalesce('volumetric_weight', eb.val(s.volumetricWeight)),
+            declared_weight: eb.fn.coalesce('declared_weight', eb.val(s.declaredWeight)),
+            declared_length: eb.fn.coalesce('declared_length', eb.val(s.declaredLength)),
+            declared_width: eb.fn.coalesce('declared_width', eb.val(s.declaredWidth)),
+            declared_height: eb.fn.coalesce('declared_height', eb.val(s.declaredHeight)),
           }))
           .where('id', '=', id)
           .execute();
@@ -344,6 +351,7 @@ export class FileLoader {
         id, this.invoiceId(agg.invoiceKey), s.trackingNumber, s.leadTrackingNumber, s.service, s.shipDate, s.zone, s.packageCount,
         s.enteredWeight, s.billedWeight, s.weightUnit, s.length, s.width, s.height, s.dimensionUnit, s.volumetricWeight,
         s.senderPostcode, s.senderCountry, s.receiverPostcode, s.receiverCountry, s.netTotalMinor,
+        s.declaredWeight, s.declaredLength, s.declaredWidth, s.declaredHeight, s.weightSource,
       ]);
     }
     await this.shipments.insert(rows);

@@ -39,6 +39,9 @@ export interface ShipmentAggregate {
   facts: ShipmentFacts;
   /** Facts were taken from a package row (later package rows do not override them). */
   fromPackageRow: boolean;
+  /** An audited package row gave the billed weight / the dimensions (a declaring row keeps them). */
+  auditedWeight: boolean;
+  auditedDimensions: boolean;
   serviceRank: number;
 }
 
@@ -159,8 +162,15 @@ export class Pivot {
           receiverPostcode: maybeDetach(s.receiverPostcode),
           receiverCountry: maybeDetach(s.receiverCountry),
           netTotalMinor: 0,
+          declaredWeight: null,
+          declaredLength: null,
+          declaredWidth: null,
+          declaredHeight: null,
+          weightSource: null,
         },
         fromPackageRow: false,
+        auditedWeight: false,
+        auditedDimensions: false,
         serviceRank: 0,
       };
       inv.open.set(agg.facts.trackingNumber, agg);
@@ -173,15 +183,26 @@ export class Pivot {
       f.service = detach(s.service);
       agg.serviceRank = s.serviceRank;
     }
-    if (s.packageRow && !agg.fromPackageRow) {
+    if (s.packageRow && s.audited) {
+      this.audit(agg, s);
+    } else if (s.packageRow && !agg.fromPackageRow) {
       agg.fromPackageRow = true;
       f.enteredWeight = s.enteredWeight;
-      f.billedWeight = s.billedWeight;
-      f.weightUnit = s.weightUnit;
-      f.length = s.length;
-      f.width = s.width;
-      f.height = s.height;
-      f.dimensionUnit = s.dimensionUnit;
+      f.declaredWeight = s.billedWeight;
+      f.declaredLength = s.length;
+      f.declaredWidth = s.width;
+      f.declaredHeight = s.height;
+      if (!agg.auditedWeight) {
+        f.billedWeight = s.billedWeight;
+        f.weightUnit = s.weightUnit;
+        f.weightSource = s.billedWeight === null ? null : 'declared';
+      }
+      if (!agg.auditedDimensions) {
+        f.length = s.length;
+        f.width = s.width;
+        f.height = s.height;
+        f.dimensionUnit = s.dimensionUnit;
+      }
       f.volumetricWeight = s.volumetricWeight;
       if (s.zone !== null) f.zone = detach(s.zone);
       if (s.shipDate !== null) f.shipDate = s.shipDate;
@@ -194,6 +215,33 @@ export class Pivot {
     f.receiverCountry ??= maybeDetach(s.receiverCountry);
     f.shipDate ??= s.shipDate;
     return agg;
+  }
+
+  /**
+   * A package row restating what the carrier measured: a billed weight above zero replaces the
+   * declared one, stated dimensions replace the declared ones (the declared stay in declared_*).
+   * The last audit wins. Before any declaring row, its entered weight is what was billed before
+   * (UPS: col 27 of a correction holds the weight billed originally), unless it is zero (none).
+   */
+  private audit(agg: ShipmentAggregate, s: RowShipment): void {
+    const f = agg.facts;
+    if (s.billedWeight !== null && s.billedWeight > 0) {
+      agg.auditedWeight = true;
+      f.billedWeight = s.billedWeight;
+      f.weightUnit = s.weightUnit ?? f.weightUnit;
+      f.weightSource = 'audited';
+    }
+    if (s.length !== null) {
+      agg.auditedDimensions = true;
+      f.length = s.length;
+      f.width = s.width;
+      f.height = s.height;
+      f.dimensionUnit = s.dimensionUnit;
+    }
+    if (!agg.fromPackageRow && s.enteredWeight !== null && s.enteredWeight > 0) {
+      f.enteredWeight ??= s.enteredWeight;
+      f.declaredWeight ??= s.enteredWeight;
+    }
   }
 }
 

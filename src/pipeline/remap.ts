@@ -5,6 +5,7 @@
  * (source_file_id, source_row), shipment and invoice totals stay as they are (no stored total
  * depends on the code; the views group by it live). One transaction per invoice; idempotent.
  */
+import { sql } from 'kysely';
 import type { CarrierAdapter } from '../carrier-kit/contract.js';
 import type { Db } from '../db/connect.js';
 import type { ChargeCode } from '../model/charge-codes.js';
@@ -33,6 +34,8 @@ export interface StoredCharge {
   /** NULL = loaded before the carrier's code and class were stored (migration 0004). */
   readonly carrierCode: string | null;
   readonly carrierClass: string | null;
+  /** The line is on no shipment (its class alone never makes it freight). Default false. */
+  readonly invoiceLevel?: boolean;
 }
 
 /**
@@ -40,9 +43,10 @@ export interface StoredCharge {
  * or class, so only their description can be re-read: when it matches nothing, the code they got
  * at load (possibly from the code or class) is kept rather than wrongly turned `unmapped`.
  */
-export function recode(classify: (description: string, code: string, cls: string) => ChargeCode | null, c: StoredCharge): string {
-  if (c.carrierCode === null && c.carrierClass === null) return classify(c.description, '', '') ?? c.chargeCode;
-  return classify(c.description, c.carrierCode ?? '', c.carrierClass ?? '') ?? 'unmapped';
+export function recode(classify: (description: string, code: string, cls: string, invoiceLevel?: boolean) => ChargeCode | null, c: StoredCharge): string {
+  const invoiceLevel = c.invoiceLevel ?? false;
+  if (c.carrierCode === null && c.carrierClass === null) return classify(c.description, '', '', invoiceLevel) ?? c.chargeCode;
+  return classify(c.description, c.carrierCode ?? '', c.carrierClass ?? '', invoiceLevel) ?? 'unmapped';
 }
 
 const ID_CHUNK = 500;
@@ -62,13 +66,15 @@ export async function remapCharges(
       .selectFrom('charges as c')
       .innerJoin('invoices as i', 'i.id', 'c.invoice_id')
       .select(['c.charge_code', 'c.charge_description', 'c.carrier_charge_code', 'c.carrier_charge_class'])
+      .select(sql<number>`CASE WHEN c.tracking_number IS NULL THEN 1 ELSE 0 END`.as('invoice_level'))
       .where('i.carrier', '=', adapter.id)
-      .groupBy(['c.charge_code', 'c.charge_description', 'c.carrier_charge_code', 'c.carrier_charge_class'])
+      .groupBy(['c.charge_code', 'c.charge_description', 'c.carrier_charge_code', 'c.carrier_charge_class', sql`CASE WHEN c.tracking_number IS NULL THEN 1 ELSE 0 END`])
       .execute();
     // invoice id → new code → old code → charge ids
     const plan = new Map<number, Map<string, { old: string; ids: number[] }>>();
     for (const combo of combos) {
-      const stored: StoredCharge = { chargeCode: combo.charge_code, description: combo.charge_description, carrierCode: combo.carrier_charge_code, carrierClass: combo.carrier_charge_class };
+      const invoiceLevel = Number(combo.invoice_level) === 1;
+      const stored: StoredCharge = { chargeCode: combo.charge_code, description: combo.charge_description, carrierCode: combo.carrier_charge_code, carrierClass: combo.carrier_charge_class, invoiceLevel };
       const next = recode(classify, stored);
       if (next === stored.chargeCode) continue;
       const rows = await k
@@ -80,6 +86,7 @@ export async function remapCharges(
         .where('c.charge_description', '=', stored.description)
         .where('c.carrier_charge_code', stored.carrierCode === null ? 'is' : '=', stored.carrierCode)
         .where('c.carrier_charge_class', stored.carrierClass === null ? 'is' : '=', stored.carrierClass)
+        .where('c.tracking_number', invoiceLevel ? 'is' : 'is not', null)
         .orderBy('c.id')
         .execute();
       const key = `${adapter.id}\u0000${stored.chargeCode}\u0000${next}`;

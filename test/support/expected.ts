@@ -24,6 +24,8 @@ const charge = z.object({
   charge_description: z.string(),
   amount_minor: z.number().int(),
   incentive_minor: z.number().int().nullable(),
+  /** Stated only by cases that check migration 0005's columns. */
+  adjustment_kind: z.string().nullable().optional(),
 });
 const issue = z.object({ severity: z.string(), code: z.string(), source_row: z.number().nullable(), source_column: z.string().nullable() });
 
