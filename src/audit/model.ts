@@ -34,6 +34,11 @@ export interface ShipmentFact {
   /** The weight the shipper declared (today's `entered_weight`). */
   readonly declaredWeight: number | null;
   readonly billedWeight: number | null;
+  /**
+   * `audited` when the carrier re-weighed or re-measured the shipment (shipments.weight_source):
+   * its billed weight is then the carrier's own measurement, not the shipper's declaration.
+   */
+  readonly weightSource: string | null;
   readonly weightUnit: string | null;
   readonly length: number | null;
   readonly width: number | null;

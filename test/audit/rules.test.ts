@@ -42,6 +42,7 @@ function shipment(p: Partial<ShipmentFact> & Pick<ShipmentFact, 'id'>): Shipment
     shipDate: '2025-03-04',
     declaredWeight: null,
     billedWeight: null,
+    weightSource: 'declared',
     weightUnit: 'kg',
     length: null,
     width: null,
@@ -109,6 +110,8 @@ describe('dimensional-weight overbilling', () => {
       shipment({ id: 3, declaredWeight: 11.46, billedWeight: 12, length: 53, width: 23, height: 23, dimensionUnit: 'cm' }),
       shipment({ id: 4, declaredWeight: 1, billedWeight: 30 }),
       shipment({ id: 5, declaredWeight: 4.6, billedWeight: 5, length: 30, width: 20, height: 20, dimensionUnit: 'cm' }),
+      // re-weighed by the carrier: its measured 8 kg is the actual weight (a weight correction, not overbilling)
+      shipment({ id: 6, declaredWeight: 3.2, billedWeight: 8, weightSource: 'audited', length: 30, width: 20, height: 20, dimensionUnit: 'cm' }),
     ];
     const lines = cases.map((s) => line({ invoiceNumber: '000083475101', code: 'freight', amountMinor: 1000, shipmentId: s.id }));
     assert.deepEqual(dimWeightOverbilling(facts(lines, cases), params), []);

@@ -69,6 +69,9 @@ export function dimWeightOverbilling(facts: AuditFacts, params: DimWeightParams)
   const findings: Finding[] = [];
   for (const s of facts.shipments) {
     if (s.billedWeight === null || s.weightUnit === null || s.dimensionUnit === null) continue;
+    // a weight the carrier measured itself is its actual weight: the declared one proves nothing
+    // against it (such shipments are the weight-correction rule's findings)
+    if (s.weightSource === 'audited') continue;
     const d = params.divisors.find((x) => x.carrier === s.carrier && x.dimensionUnit === s.dimensionUnit && x.weightUnit === s.weightUnit);
     const bands = params.steps[s.weightUnit];
     if (d === undefined || bands === undefined) continue;
