@@ -8,6 +8,7 @@ import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
 import { isMappableCode, unknownCodeMessage } from './model/charge-codes.js';
+import { DEFAULT_WORKER_SETTINGS, workerSettingsSchema, type WorkerSettings } from './worker/settings.js';
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)');
 
@@ -56,6 +57,8 @@ export const runConfigSchema = z.strictObject({
     .default({ headless: true, timeoutMs: 30_000 }),
   accounts: z.array(accountSchema).min(1, 'list at least one account'),
   charges: chargesConfigSchema.optional(),
+  /** The job queue of `etl worker` (src/worker/settings.ts). */
+  worker: workerSettingsSchema.optional(),
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
@@ -104,6 +107,17 @@ export function loadChargesConfig(file: string, carriers: readonly string[], req
     throw new UsageError(`configuration file ${file} not found (pass --config, or set ETL_CONFIG); see etl.config.example.yaml`);
   }
   return parseChargesConfig(text, file, carriers);
+}
+
+/** Only the `worker:` section of `file` (defaults when the file or the section is missing). */
+export function loadWorkerSettings(file: string): WorkerSettings {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return DEFAULT_WORKER_SETTINGS;
+  }
+  return parseConfig(text, file, z.looseObject({ worker: workerSettingsSchema.optional() })).worker ?? DEFAULT_WORKER_SETTINGS;
 }
 
 function parseConfig<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {
