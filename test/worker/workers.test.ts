@@ -197,4 +197,46 @@ describe('workers on many machines (PostgreSQL)', { skip: SKIP_POSTGRES ? 'ETL_T
       await db.close();
     }
   });
+
+  test('SIGTERM: a worker hands back a job it cannot finish in its grace time, the next one finishes it within its own, both exit 0', { timeout: 180_000 }, async () => {
+    const tdb = await createTestDatabase('postgres');
+    try {
+      const big = path.join(tmp.dir, 'shared', 'big', 'ups-big.csv');
+      fs.mkdirSync(path.dirname(big), { recursive: true });
+      const { chargeRows } = await writeLargeUpsFile(big, { chargeRows: 20_000, seed: 7300 });
+      const noGrace = path.join(tmp.dir, 'no-grace.yaml');
+      const longGrace = path.join(tmp.dir, 'long-grace.yaml');
+      fs.writeFileSync(noGrace, `${WORKER_SETTINGS.filter((l) => !l.includes('stopGrace')).join('\n')}\n  stopGraceSeconds: 0\n`);
+      fs.writeFileSync(longGrace, `${WORKER_SETTINGS.filter((l) => !l.includes('stopGrace')).join('\n')}\n  stopGraceSeconds: 120\n`);
+      const globals = ['--db', tdb.url, '--data-dir', path.join(tmp.dir, 'shared', 'data-term')];
+      const q = await runCli([...globals, 'ingest', '--enqueue', '--config', noGrace, big], {});
+      assert.equal(q.code, 0, q.stderr);
+      const db = await tdb.open();
+      try {
+        const state = async (): Promise<string | undefined> => (await sql<{ state: string }>`SELECT state FROM pgboss.job`.execute(db.db)).rows[0]?.state;
+        const first = startWorker(globals, ['--config', noGrace], {});
+        await until('the first worker to start the job', 60_000, async () => (first.stderr.includes('(etl-file) started') ? true : undefined), () => first.stderr);
+        await new Promise((res) => setTimeout(res, 500));
+        first.child.kill('SIGTERM');
+        assert.equal(await first.exited, 0, first.stderr);
+        assert.match(first.stderr, /1 job\(s\) handed back to the queue/);
+        assert.equal(await state(), 'retry');
+        const loaded = await db.db.selectFrom('source_files').select('id').execute();
+        assert.equal(loaded.length, 0, 'the handed-back job loaded nothing (its transaction rolled back)');
+
+        const second = startWorker(globals, ['--config', longGrace], {});
+        await until('the second worker to start the job', 60_000, async () => (second.stderr.includes('(etl-file) started') ? true : undefined), () => second.stderr);
+        second.child.kill('SIGTERM');
+        assert.equal(await second.exited, 0, second.stderr);
+        assert.doesNotMatch(second.stderr, /handed back/);
+        assert.equal(await state(), 'completed', second.stderr);
+        const n = await db.db.selectFrom('charges').select(db.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        assert.equal(Number(n.n), chargeRows, 'loaded once, whole');
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await tdb.drop();
+    }
+  });
 });
