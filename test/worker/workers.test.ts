@@ -87,6 +87,25 @@ interface JobRow {
   output: Record<string, unknown> | null;
 }
 
+describe('workers need PostgreSQL', () => {
+  test('on SQLite, etl worker and --enqueue stop with a usage error naming the reason', async () => {
+    const tmp = tempDir('etl-workers-sqlite-');
+    try {
+      const globals = ['--data-dir', path.join(tmp.dir, 'data')];
+      const worker = await runCli([...globals, 'worker'], {}, { timeoutMs: 30_000 });
+      assert.equal(worker.code, 2, worker.stderr);
+      assert.match(worker.stderr, /workers need PostgreSQL/);
+      const file = path.join(tmp.dir, 'one.csv');
+      await writeLargeUpsFile(file, { chargeRows: 10, seed: 1 });
+      const enqueue = await runCli([...globals, 'ingest', '--enqueue', file], {}, { timeoutMs: 30_000 });
+      assert.equal(enqueue.code, 2, enqueue.stderr);
+      assert.match(enqueue.stderr, /workers need PostgreSQL/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
 describe('workers on many machines (PostgreSQL)', { skip: SKIP_POSTGRES ? 'ETL_TEST_SKIP_POSTGRES=1' : false }, () => {
   const tmp = tempDir('etl-workers-');
   const inbox = path.join(tmp.dir, 'shared', 'inbox');
@@ -113,13 +132,15 @@ describe('workers on many machines (PostgreSQL)', { skip: SKIP_POSTGRES ? 'ETL_T
     tmp.cleanup();
   });
 
-  test('three workers, one SIGKILLed mid-job: every account and file loaded once, tables equal to a single-process run', { timeout: 300_000 }, async () => {
+  test('three workers, one SIGKILLed mid-job: every account and file loaded once, tables equal to a single-process run', { timeout: 300_000 }, async (t) => {
+    const t0 = Date.now();
     // the single-process reference
     const one = ['--db', single.url, '--data-dir', path.join(tmp.dir, 'single')];
     const run = await runCli([...one, 'run', '--all', '--config', setup.configFile, ...window], setup.env, { timeoutMs: 240_000 });
     assert.equal(run.code, 0, run.stderr);
     const ingest = await runCli([...one, 'ingest', inbox], {}, { timeoutMs: 120_000 });
     assert.equal(ingest.code, 0, ingest.stderr);
+    const t1 = Date.now();
 
     // the same work through the queue; the data dir is the shared volume every worker mounts
     const many = ['--db', queued.url, '--data-dir', path.join(tmp.dir, 'shared', 'data')];
@@ -154,6 +175,7 @@ describe('workers on many machines (PostgreSQL)', { skip: SKIP_POSTGRES ? 'ETL_T
         assert.ok(!all.some((j) => j.state === 'failed'), `a job failed for good: ${JSON.stringify(all.filter((j) => j.state === 'failed'))}`);
         return all.length === carriers.length + FILES && all.every((j) => j.state === 'completed') ? all : undefined;
       }, logs);
+      t.diagnostic(`single process: ${((t1 - t0) / 1000).toFixed(1)} s; three workers with one killed: ${((Date.now() - t1) / 1000).toFixed(1)} s (lease 30 s)`);
       const killed = done.find((j) => j.id === jobId);
       assert.ok((killed?.retry_count ?? 0) >= 1, 'the killed job was retried');
       assert.notEqual(killed?.output?.worker, `${String(victim.child.pid)}`, 'by another worker');
@@ -170,6 +192,9 @@ describe('workers on many machines (PostgreSQL)', { skip: SKIP_POSTGRES ? 'ETL_T
       if (w.child.signalCode !== 'SIGKILL') assert.equal(code, 0, `a worker stopped by SIGTERM exits 0: ${w.stderr.slice(-2000)}`);
       for (const s of setup.secrets) assert.ok(!w.stderr.includes(s), 'no secret in a worker log');
     }
+    const logFile = fs.readFileSync(path.join(tmp.dir, 'shared', 'data', 'logs', 'etl.log'), 'utf8');
+    assert.match(logFile, /job_done/);
+    for (const s of setup.secrets) assert.ok(!logFile.includes(s), 'no secret in the machine log');
 
     try {
       // exactly once: each document and file one source file, loaded on its first attempt
