@@ -98,7 +98,8 @@ export function startWorker(boss: PgBoss, settings: WorkerSettings, concurrency:
         });
         continue;
       }
-      await run(next.queue, next.job);
+      // completing or failing needs the database: when it is gone, say so and keep polling
+      await run(next.queue, next.job).catch((err: unknown) => events.failed(next.queue, next.job.id, 'reporting the job', PROCESS_SECRETS.scrub(describeError(err))));
     }
   };
 
