@@ -132,7 +132,7 @@ describe('workers on many machines (PostgreSQL)', { skip: SKIP_POSTGRES ? 'ETL_T
     tmp.cleanup();
   });
 
-  test('three workers, one SIGKILLed mid-job: every account and file loaded once, tables equal to a single-process run', { timeout: 300_000 }, async (t) => {
+  test('three workers, one SIGKILLed mid-job: every account and file loaded once, tables equal to a single-process run', { timeout: 420_000 }, async (t) => {
     const t0 = Date.now();
     // the single-process reference
     const one = ['--db', single.url, '--data-dir', path.join(tmp.dir, 'single')];
