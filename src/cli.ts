@@ -20,6 +20,12 @@ function parseSeconds(v: string): number {
   return n;
 }
 
+function parsePositiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('expected a whole number from 1 to 64');
+  return n;
+}
+
 // `run`, `report` and `export` are loaded only when used: playwright alone adds ~94 MB to a
 // process that loads it, which `etl ingest` (peak RSS budget 200 MB) must not pay.
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -42,8 +48,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--account <number>', 'account number for files that do not state one')
     .option('--config <file>', 'charge-map overrides (its charges: section; env ETL_CONFIG; default ./etl.config.yaml if present)')
     .option('--wait-lock <seconds>', 'when another load holds the database, wait this long instead of stopping', parseSeconds)
+    .option('--enqueue', 'PostgreSQL: queue one job per file for `etl worker` instead of loading here (the paths must be on storage every worker mounts at the same path)')
     .argument('<paths...>', 'files or directories')
-    .action(async (paths: string[], opts: { carrier?: string; account?: string; config?: string; waitLock?: number }) => {
+    .action(async (paths: string[], opts: { carrier?: string; account?: string; config?: string; waitLock?: number; enqueue?: boolean }) => {
+      if (opts.enqueue === true) {
+        setExit(await withContext(globals(), async (ctx) => (await import('./commands/worker.js')).enqueueFilesCommand(ctx, paths, opts)));
+        return;
+      }
       setExit(await withContext(globals(), (ctx) => withRunLock(ctx, 'ingest', opts.waitLock, (lock) => ingestCommand(ctx, paths, opts, lock))));
     });
 
@@ -56,9 +67,23 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--to <date>', 'last invoice date (YYYY-MM-DD); default: today')
     .option('--config <file>', 'accounts and settings (env ETL_CONFIG; default ./etl.config.yaml)')
     .option('--wait-lock <seconds>', 'when another load holds the database, wait this long instead of stopping', parseSeconds)
-    .action(async (opts: { carrier?: string; all?: boolean; from?: string; to?: string; config?: string; waitLock?: number }) => {
+    .option('--enqueue', 'PostgreSQL: queue one job per account (download + ingest) for `etl worker` instead of running them here')
+    .action(async (opts: { carrier?: string; all?: boolean; from?: string; to?: string; config?: string; waitLock?: number; enqueue?: boolean }) => {
+      if (opts.enqueue === true) {
+        setExit(await withContext(globals(), async (ctx) => (await import('./commands/worker.js')).enqueueAccountsCommand(ctx, opts)));
+        return;
+      }
       setExit(await withContext(globals(), (ctx) => withRunLock(ctx, 'run', opts.waitLock, async () => (await import('./commands/run.js')).runCommand(ctx, opts))));
     });
+
+  program
+    .command('worker')
+    .description('PostgreSQL: process queued account and file jobs (etl run/ingest --enqueue) until stopped; SIGTERM finishes or hands back the current jobs')
+    .option('--concurrency <n>', 'jobs at once in this process (default 1; an account job runs a browser)', parsePositiveInt)
+    .option('--config <file>', 'accounts, charges: overrides and worker: settings (env ETL_CONFIG; default ./etl.config.yaml)')
+    .action(async (opts: { concurrency?: number; config?: string }) =>
+      setExit(await withContext(globals(), async (ctx) => (await import('./commands/worker.js')).workerCommand(ctx, opts))),
+    );
 
   program
     .command('report')

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { UsageError } from './errors.js';
 import { auditConfigSchema, type AuditConfig } from './audit/config.js';
 import { isMappableCode, unknownCodeMessage } from './model/charge-codes.js';
+import { DEFAULT_WORKER_SETTINGS, workerSettingsSchema, type WorkerSettings } from './worker/settings.js';
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)');
 
@@ -59,6 +60,8 @@ export const runConfigSchema = z.strictObject({
   charges: chargesConfigSchema.optional(),
   /** The audit rules: switches and parameters (src/audit/config.ts). */
   audit: auditConfigSchema.optional(),
+  /** The job queue of `etl worker` (src/worker/settings.ts). */
+  worker: workerSettingsSchema.optional(),
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
@@ -126,6 +129,17 @@ export function loadAuditConfig(file: string, required: boolean): AuditConfig {
 
 export function parseAuditConfig(text: string, file = 'etl.config.yaml'): AuditConfig {
   return parseConfig(text, file, z.looseObject({ audit: auditConfigSchema })).audit;
+}
+
+/** Only the `worker:` section of `file` (defaults when the file or the section is missing). */
+export function loadWorkerSettings(file: string): WorkerSettings {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return DEFAULT_WORKER_SETTINGS;
+  }
+  return parseConfig(text, file, z.looseObject({ worker: workerSettingsSchema.optional() })).worker ?? DEFAULT_WORKER_SETTINGS;
 }
 
 function parseConfig<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {

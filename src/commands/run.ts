@@ -10,6 +10,7 @@ import pLimit from 'p-limit';
 import type { Browser } from 'playwright';
 import { CARRIERS, findCarrier } from '../../carriers/index.js';
 import type { PortalCredentials } from '../carrier-kit/portal.js';
+import { lockKey } from '../db/lock.js';
 import { describeError, EXIT, PortalError, UsageError } from '../errors.js';
 import { parseDate } from '../parsing/dates.js';
 import { launchChromium, type BrowserFactory } from '../portal/browser.js';
@@ -29,6 +30,8 @@ export interface RunOptions {
   readonly from?: string;
   readonly to?: string;
   readonly config?: string;
+  /** Only this account number (of the --carrier's accounts): one queued job's unit. */
+  readonly account?: string;
 }
 
 export interface AccountResult {
@@ -90,14 +93,24 @@ function credentialsFor(a: AccountConfig, env: NodeJS.ProcessEnv, scrubber: Secr
 }
 
 export async function runCommand(ctx: CommandContext, opts: RunOptions, browserFactory: BrowserFactory = launchChromium): Promise<number> {
+  const { runId, results } = await runAccounts(ctx, opts, browserFactory);
+  if (ctx.options.json) printJson({ run_id: runId, accounts: results });
+  else process.stdout.write(summaryTable(results));
+  const failed = results.some((r) => r.status === 'failed');
+  const dataProblems = results.some((r) => r.unreconciled > 0 || r.quarantined > 0);
+  return failed || dataProblems ? EXIT.dataProblem : EXIT.ok;
+}
+
+/** Downloads and ingests the accounts `opts` selects; one result per account, sorted. */
+export async function runAccounts(ctx: CommandContext, opts: RunOptions, browserFactory: BrowserFactory = launchChromium): Promise<{ runId: number; results: AccountResult[] }> {
   const configFile = path.resolve(opts.config ?? process.env.ETL_CONFIG ?? 'etl.config.yaml');
   const config: RunConfig = loadRunConfig(configFile);
   if ((opts.carrier === undefined) === (opts.all !== true)) throw new UsageError('say which accounts to run: --carrier <id> or --all');
   if (opts.carrier !== undefined && findCarrier(opts.carrier) === undefined) {
     throw new UsageError(`unknown carrier "${opts.carrier}" (known: ${CARRIERS.map((c) => c.id).join(', ')})`);
   }
-  const accounts = config.accounts.filter((a) => opts.all === true || a.carrier === opts.carrier);
-  if (accounts.length === 0) throw new UsageError(`${configFile} lists no account for carrier ${opts.carrier}`);
+  const accounts = config.accounts.filter((a) => (opts.all === true || a.carrier === opts.carrier) && (opts.account === undefined || a.account === opts.account));
+  if (accounts.length === 0) throw new UsageError(`${configFile} lists no account ${opts.account ?? ''} for carrier ${opts.carrier}`.replace('  ', ' '));
   for (const a of accounts) {
     const adapter = findCarrier(a.carrier);
     if (adapter === undefined) throw new UsageError(`${configFile}: account ${a.account}: unknown carrier "${a.carrier}"`);
@@ -111,7 +124,7 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions, browserF
   const creds = new Map(accounts.map((a) => [a, credentialsFor(a, process.env, scrubber)]));
 
   const { db, out } = ctx;
-  const runId = await startRun(db, opts.all === true ? 'run --all' : `run --carrier ${opts.carrier}`);
+  const runId = await startRun(db, opts.all === true ? 'run --all' : `run --carrier ${opts.carrier}${opts.account !== undefined ? ` --account ${opts.account}` : ''}`);
   const runDir = path.join(ctx.options.dataDir, 'runs', `run-${runId}`);
   const ingestLock = pLimit(1); // one file-loading transaction at a time on the shared database
   const fileResults: FileResult[] = [];
@@ -141,6 +154,20 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions, browserF
   }
 
   async function runAccount(a: AccountConfig, credentials: PortalCredentials): Promise<AccountResult> {
+    // PostgreSQL: one run or worker job per account at a time, on any machine (db/lock.ts)
+    const held = await lockKey(db, 'account', `${a.carrier}\u001f${a.account}`, { wait: false });
+    if (held === null) {
+      const message = `another etl run or worker is processing account ${a.carrier}/${a.account} now; not run here`;
+      return { carrier: a.carrier, account: a.account, window: { from: from ?? '', to }, files: 0, invoices: 0, charges: 0, unreconciled: 0, quarantined: 0, status: 'failed', error: message };
+    }
+    try {
+      return await runHeldAccount(a, credentials);
+    } finally {
+      await held.release();
+    }
+  }
+
+  async function runHeldAccount(a: AccountConfig, credentials: PortalCredentials): Promise<AccountResult> {
     const adapter = findCarrier(a.carrier);
     if (adapter === undefined || browser === undefined) throw new Error('internal: checked above');
     const state = await db.db.selectFrom('account_runs').selectAll().where('carrier', '=', a.carrier).where('account_number', '=', a.account).executeTakeFirst();
@@ -223,11 +250,7 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions, browserF
   }
 
   results.sort((x, y) => x.carrier.localeCompare(y.carrier) || x.account.localeCompare(y.account));
-  if (ctx.options.json) printJson({ run_id: runId, accounts: results });
-  else process.stdout.write(summaryTable(results));
-  const failed = results.some((r) => r.status === 'failed');
-  const dataProblems = results.some((r) => r.unreconciled > 0 || r.quarantined > 0);
-  return failed || dataProblems ? EXIT.dataProblem : EXIT.ok;
+  return { runId, results };
 }
 
 export function summaryTable(results: readonly AccountResult[]): string {

@@ -1,13 +1,28 @@
 /**
- * The run lock: two overlapping loads against the same database must not both load. PostgreSQL:
- * a session advisory lock on a connection of its own, held for the command. SQLite: a lock file
- * beside the database holding the owner's pid (a lock whose process is gone is taken over).
- * The second command waits (--wait-lock) or stops with a message naming the holder.
+ * Locks between commands and workers loading into one database.
+ *
+ * SQLite (one writer, one machine): the run lock is a lock file beside the database holding the
+ * owner's pid (a lock whose process is gone is taken over); two loads never overlap. The second
+ * command waits (--wait-lock) or stops with a message naming the holder.
+ *
+ * PostgreSQL (many processes, many machines): loads share the run lock (a shared session
+ * advisory lock) and are kept apart by finer locks instead, each a session or transaction
+ * advisory lock that PostgreSQL drops when its connection dies, so a killed process never leaves
+ * one behind:
+ * - one job per account at a time (`lockKey('account', ...)`, held for the account's download
+ *   and ingest);
+ * - each file loaded once (`lockKey('content', sha256)`, held from the look-up of the sha256 in
+ *   source_files until the file's transaction commits);
+ * - one writer per invoice (`lockInvoice`, a transaction lock taken before the invoice's
+ *   version is looked up, so the second writer waits for the first's commit and then sees it).
+ * `etl remap`, which rewrites every charge line, takes the run lock exclusively.
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import { sql, type Kysely } from 'kysely';
 import { describeError, SystemError } from '../errors.js';
-import type { Db } from './connect.js';
+import type { Db, Dialect } from './connect.js';
+import type { Database } from './schema.js';
 
 export interface RunLock {
   release(): Promise<void>;
@@ -20,6 +35,16 @@ export interface RunLock {
 
 /** Arbitrary constant: "etl-run" in ASCII; PostgreSQL advisory locks are keyed by bigint. */
 const PG_LOCK_KEY = 0x65746c2d72756e;
+
+/** Commands that share the run lock on PostgreSQL (they take the finer locks below). */
+const SHARED_ON_POSTGRES: ReadonlySet<string> = new Set(['ingest', 'run', 'retry', 'worker']);
+
+/**
+ * The first key of the two-key advisory locks (the second is hashtext of the name): one space per
+ * kind, apart from PG_LOCK_KEY's single-key space.
+ */
+const KEY_SPACE = { account: 0x65746c01, content: 0x65746c02, invoice: 0x65746c03 } as const;
+export type KeyKind = Exclude<keyof typeof KEY_SPACE, 'invoice'>;
 
 export class LockBusyError extends SystemError {}
 
@@ -90,12 +115,14 @@ export async function acquireRunLock(db: Db, command: string, options: { waitMs?
     });
     let releasing = false;
     await client.connect();
+    const shared = SHARED_ON_POSTGRES.has(command);
     for (;;) {
-      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [PG_LOCK_KEY]);
+      const r = await client.query<{ ok: boolean }>(`SELECT ${shared ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock'}($1) AS ok`, [PG_LOCK_KEY]);
       if (r.rows[0]?.ok === true) break;
       if (Date.now() >= deadline) {
         await client.end();
-        throw new LockBusyError(`another etl command is loading into ${db.safeUrl} (PostgreSQL advisory lock ${PG_LOCK_KEY} is held); wait for it, or pass --wait-lock <seconds>`);
+        const holder = shared ? 'an `etl remap` is rewriting' : 'another etl command is loading into';
+        throw new LockBusyError(`${holder} ${db.safeUrl} (PostgreSQL advisory lock ${PG_LOCK_KEY} is held); wait for it, or pass --wait-lock <seconds>`);
       }
       await new Promise((res) => setTimeout(res, 500));
     }
@@ -123,4 +150,60 @@ export async function acquireRunLock(db: Db, command: string, options: { waitMs?
     await new Promise((res) => setTimeout(res, 250));
   }
   return { release: async () => fs.rmSync(file, { force: true }), assertHeld: () => undefined };
+}
+
+/** A held key lock; `release` is idempotent. */
+export interface KeyLock {
+  release(): Promise<void>;
+}
+
+const NO_LOCK: KeyLock = { release: async () => undefined };
+
+/**
+ * PostgreSQL: a session advisory lock on (`kind`, `name`), on a connection of its own, so two
+ * jobs of one process exclude each other too and a killed process releases it with its
+ * connection. `wait`: block until it is free (for content: a second loader of the same bytes then
+ * finds them loaded); otherwise null when another process holds it. SQLite: nothing to do, the
+ * run lock already keeps loads apart.
+ */
+export async function lockKey(db: Db, kind: KeyKind, name: string, options: { wait: boolean }): Promise<KeyLock | null> {
+  if (db.dialect !== 'postgres') return NO_LOCK;
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: db.url });
+  client.on('error', () => undefined); // a lost connection has released the lock: the load's own queries report it
+  await client.connect();
+  try {
+    const r = await client.query<{ ok: boolean | null }>(
+      options.wait ? 'SELECT true AS ok FROM (SELECT pg_advisory_lock($1::int, hashtext($2))) AS held' : 'SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok',
+      [KEY_SPACE[kind], name],
+    );
+    if (r.rows[0]?.ok !== true) {
+      await client.end();
+      return null;
+    }
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
+  }
+  let released = false;
+  return {
+    release: async () => {
+      if (released) return;
+      released = true;
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * One writer per invoice (PostgreSQL): a transaction advisory lock on the invoice's carrier,
+ * account and number, taken before its loaded version is looked up. A second file with the same
+ * invoice waits for the first's commit and then replaces it or yields to it by the version rules
+ * (docs/schema.md); without the lock both would insert and the second would fail on the unique
+ * constraint. Two files locking two shared invoices in opposite order is a deadlock PostgreSQL
+ * breaks by failing one transaction: that file rolls back whole and its job is retried.
+ */
+export async function lockInvoice(trx: Kysely<Database>, dialect: Dialect, carrier: string, account: string, invoiceNumber: string): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await sql`SELECT pg_advisory_xact_lock(${KEY_SPACE.invoice}::int, hashtext(${`${carrier}\u001f${account}\u001f${invoiceNumber}`}))`.execute(trx);
 }

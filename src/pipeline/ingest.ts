@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { CarrierAdapter, FileSample, ParseInput } from '../carrier-kit/contract.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/connect.js';
+import { lockKey, type KeyLock } from '../db/lock.js';
 import type { Database } from '../db/schema.js';
 import { classifyDbError, dbMessage } from '../db/failure.js';
 import { describeError, LoadError, PathError, SystemError, type EtlError } from '../errors.js';
@@ -251,7 +252,7 @@ function notAccepted(adapter: CarrierAdapter, l: LandedFile): Issue {
  */
 export async function ingestPaths(ctx: IngestContext, files: readonly (string | LandedCopy)[], options: IngestOptions): Promise<FileResult[]> {
   const results: (FileResult | undefined)[] = new Array(files.length);
-  const toConvert: { index: number; landed: LandedFile; attempt: Attempt }[] = [];
+  const toConvert: { index: number; landed: LandedFile; attempt: Attempt; content: KeyLock }[] = [];
   const fate = fateOf(options);
   for (let i = 0; i < files.length; i++) {
     const f = files[i] as string | LandedCopy;
@@ -263,44 +264,58 @@ export async function ingestPaths(ctx: IngestContext, files: readonly (string | 
       results[i] = await recordUnreadable(ctx, err.path, err.message);
       continue;
     }
-    const prior = await ctx.db.db.selectFrom('source_files').select(['id', 'status', 'carrier', 'fate_key']).where('sha256', '=', landed.sha256).executeTakeFirst();
-    let attempt: Attempt = { fateKey: fateKey(fate) };
-    if (prior !== undefined && prior.status === 'quarantined') {
-      // A quarantined file is tried again when something that decides its fate changed; else
-      // it is still bad, and the result says why nothing was tried (and the command exits 1).
-      const changes = options.retry === true ? ['etl retry'] : fateChanges(parseFate(prior.fate_key), fate);
-      if (changes.length === 0) {
-        results[i] = result(landed.originalName, prior.carrier, false, 'quarantined', notRetriedMessage(prior.id, fate), prior.id);
+    // PostgreSQL: another process may be loading the same bytes; their content lock is held
+    // from the look-up below until the file's transaction commits, so the second finds them
+    // loaded (db/lock.ts). SQLite: a no-op, the run lock keeps loads apart.
+    const content = (await lockKey(ctx.db, 'content', landed.sha256, { wait: true })) as KeyLock;
+    let kept = false;
+    try {
+      const prior = await ctx.db.db.selectFrom('source_files').select(['id', 'status', 'carrier', 'fate_key']).where('sha256', '=', landed.sha256).executeTakeFirst();
+      let attempt: Attempt = { fateKey: fateKey(fate) };
+      if (prior !== undefined && prior.status === 'quarantined') {
+        // A quarantined file is tried again when something that decides its fate changed; else
+        // it is still bad, and the result says why nothing was tried (and the command exits 1).
+        const changes = options.retry === true ? ['etl retry'] : fateChanges(parseFate(prior.fate_key), fate);
+        if (changes.length === 0) {
+          results[i] = result(landed.originalName, prior.carrier, false, 'quarantined', notRetriedMessage(prior.id, fate), prior.id);
+          continue;
+        }
+        attempt = { ...attempt, replaces: prior.id, retried: changes };
+      } else if (prior !== undefined) {
+        results[i] = result(landed.originalName, prior.carrier, false, 'skipped', `identical file already ${prior.status} (source file ${prior.id}); nothing changed`, prior.id);
         continue;
       }
-      attempt = { ...attempt, replaces: prior.id, retried: changes };
-    } else if (prior !== undefined) {
-      results[i] = result(landed.originalName, prior.carrier, false, 'skipped', `identical file already ${prior.status} (source file ${prior.id}); nothing changed`, prior.id);
-      continue;
-    }
-    if (landed.bytes > 0 && options.carrier !== undefined && !acceptsFile(options.carrier, landed)) {
-      // refused before it is converted: the carrier says it never sends such files
-      results[i] = await quarantine(ctx, sourceRowOf({ landed, workbookPath: null, ...attempt }, options.carrier.id, null, options.account), [notAccepted(options.carrier, landed)], false);
-    } else if (landed.bytes > 0 && needsConversion(landed)) {
-      toConvert.push({ index: i, landed, attempt });
-    } else {
-      results[i] = await ingestPrepared(ctx, { landed, workbookPath: isXlsx(landed) ? landed.storedPath : null, ...attempt }, options);
+      if (landed.bytes > 0 && options.carrier !== undefined && !acceptsFile(options.carrier, landed)) {
+        // refused before it is converted: the carrier says it never sends such files
+        results[i] = await quarantine(ctx, sourceRowOf({ landed, workbookPath: null, ...attempt }, options.carrier.id, null, options.account), [notAccepted(options.carrier, landed)], false);
+      } else if (landed.bytes > 0 && needsConversion(landed)) {
+        toConvert.push({ index: i, landed, attempt, content });
+        kept = true;
+      } else {
+        results[i] = await ingestPrepared(ctx, { landed, workbookPath: isXlsx(landed) ? landed.storedPath : null, ...attempt }, options);
+      }
+    } finally {
+      if (!kept) await content.release();
     }
   }
-  if (toConvert.length > 0) {
-    const converter = options.converter ?? libreOfficeConverter({ workRoot: workDirOf(ctx.dataDir) });
-    const converted = await converter.toXlsx(toConvert.map((c) => c.landed.storedPath));
-    for (const { index, landed, attempt } of toConvert) {
-      const out = converted.get(landed.storedPath);
-      if (out === undefined || out instanceof Error) {
-        const why = out instanceof Error ? out.message : 'no output';
-        results[index] = await quarantine(ctx, sourceRowOf({ landed, workbookPath: null, ...attempt }, options.carrier?.id ?? 'unknown', null, options.account), [
-          issue('error', 'conversion_failed', { file: landed.originalName }, `could not be converted to xlsx: ${why}`),
-        ], options.carrier === undefined);
-      } else {
-        results[index] = await ingestPrepared(ctx, { landed, workbookPath: out, ...attempt }, options);
+  try {
+    if (toConvert.length > 0) {
+      const converter = options.converter ?? libreOfficeConverter({ workRoot: workDirOf(ctx.dataDir) });
+      const converted = await converter.toXlsx(toConvert.map((c) => c.landed.storedPath));
+      for (const { index, landed, attempt } of toConvert) {
+        const out = converted.get(landed.storedPath);
+        if (out === undefined || out instanceof Error) {
+          const why = out instanceof Error ? out.message : 'no output';
+          results[index] = await quarantine(ctx, sourceRowOf({ landed, workbookPath: null, ...attempt }, options.carrier?.id ?? 'unknown', null, options.account), [
+            issue('error', 'conversion_failed', { file: landed.originalName }, `could not be converted to xlsx: ${why}`),
+          ], options.carrier === undefined);
+        } else {
+          results[index] = await ingestPrepared(ctx, { landed, workbookPath: out, ...attempt }, options);
+        }
       }
     }
+  } finally {
+    for (const c of toConvert) await c.content.release();
   }
   return results.map((r) => {
     if (r === undefined) throw new Error('internal: a file got no result');

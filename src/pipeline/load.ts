@@ -8,6 +8,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { bulkInserter, type BulkInserter, type Row } from '../db/bulk-insert.js';
 import type { Db, Dialect } from '../db/connect.js';
+import { lockInvoice } from '../db/lock.js';
 import type { Database } from '../db/schema.js';
 import { issue, type Issue } from '../model/issue.js';
 import { MAX_SAFE_MINOR } from '../model/money.js';
@@ -168,6 +169,7 @@ export class FileLoader {
    */
   async addInvoice(inv: InvoiceAggregate): Promise<void> {
     const h = inv.header;
+    await lockInvoice(this.trx, this.db.dialect, this.carrier, h.accountNumber, h.invoiceNumber);
     const existing = await this.trx
       .selectFrom('invoices')
       .innerJoin('source_files', 'source_files.id', 'invoices.source_file_id')

@@ -126,7 +126,9 @@ describe('PostgreSQL connection loss during etl ingest', { skip: SKIP_POSTGRES }
     await waitForLoadTransaction(d.url, cli.running);
     const killed = await admin((c) =>
       c.query(
-        `SELECT pg_terminate_backend(l.pid) AS ok FROM pg_locks l JOIN pg_database b ON b.oid = l.database WHERE l.locktype = 'advisory' AND b.datname = $1`,
+        // the run lock is the one single-key (bigint) advisory lock; the file's content and
+        // invoice locks have two keys (objsubid 2)
+        `SELECT pg_terminate_backend(l.pid) AS ok FROM pg_locks l JOIN pg_database b ON b.oid = l.database WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND b.datname = $1`,
         [dbName(d.url)],
       ),
     );

@@ -1,7 +1,9 @@
 /**
- * The run lock: while one `etl ingest` loads, a second one against the same database stops with
- * a message naming the holder, or waits with --wait-lock and then changes nothing (the file is
- * already loaded). Never a double load. On SQLite and PostgreSQL.
+ * The run lock. SQLite: while one `etl ingest` loads, a second one against the same database
+ * stops with a message naming the holder, or waits with --wait-lock and then changes nothing (the
+ * file is already loaded). PostgreSQL: loads share the run lock (workers on many machines), so
+ * the second ingest runs at once, waits on the file's content lock and then changes nothing;
+ * `etl remap`, which needs the database alone, is the one refused. Never a double load.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -40,10 +42,11 @@ for (const dialect of DIALECTS) {
       const db0 = await tdb.open();
       try {
         for (let i = 0; ; i++) {
+          // PostgreSQL: the file's content lock (two-key advisory lock, first key "etl" 0x02)
           const held =
             dialect === 'sqlite'
               ? fs.existsSync(`${db0.sqlite?.name ?? ''}.lock`)
-              : Number((await sql<{ n: number }>`select count(*) as n from pg_locks where locktype = 'advisory'`.execute(db0.db)).rows[0]?.n ?? 0) > 0;
+              : Number((await sql<{ n: number }>`select count(*) as n from pg_locks where locktype = 'advisory' and objsubid = 2 and classid = ${0x65746c02}::oid`.execute(db0.db)).rows[0]?.n ?? 0) > 0;
           if (held) break;
           if (i > 2000) assert.fail('the first ingest never took the lock');
           await new Promise((res) => setTimeout(res, 5));
@@ -51,11 +54,12 @@ for (const dialect of DIALECTS) {
       } finally {
         await db0.close();
       }
-      const refused = await runCli([...base, 'ingest', '--carrier', 'ups', file]);
+      const refused = await runCli([...base, ...(dialect === 'sqlite' ? ['ingest', '--carrier', 'ups', file] : ['remap'])]);
       assert.equal(refused.code, 3, refused.stderr);
       assert.match(refused.stderr, /is loading into/);
       assert.match(refused.stderr, /wait for it, or pass --wait-lock/);
-      const waiting = await runCli([...base, '--json', 'ingest', '--carrier', 'ups', '--wait-lock', '120', file]);
+      // PostgreSQL: no --wait-lock needed, the content lock makes it wait for the first's commit
+      const waiting = await runCli([...base, '--json', 'ingest', '--carrier', 'ups', ...(dialect === 'sqlite' ? ['--wait-lock', '120'] : []), file]);
       assert.equal(await firstDone, 0);
       assert.equal(waiting.code, 0, waiting.stderr);
       const out = JSON.parse(waiting.stdout) as { skipped: number; loaded: number };
