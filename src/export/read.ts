@@ -22,8 +22,8 @@ type Views = { [K in AnalystViewName]: Record<string, unknown> };
  * exact decimal text (viewSelects), not the view, whose REAL decimals lose cents above about
  * 4.5e13: an export never puts an amount through a float. PostgreSQL's numeric is exact already.
  */
-function viewQuery(db: Kysely<Database & Views>, view: AnalystView, dialect: Db['dialect']) {
-  const source = dialect === 'sqlite' ? sql<Record<string, unknown>>`(${sql.raw(viewSelects('sqlite', true)[view.name])})` : sql<Record<string, unknown>>`${sql.table(view.name)}`;
+function viewQuery(db: Kysely<Database & Views>, view: AnalystView, adapter: Db['adapter']) {
+  const source = adapter.exactDecimals ? sql<Record<string, unknown>>`${sql.table(view.name)}` : sql<Record<string, unknown>>`(${sql.raw(viewSelects(adapter.dialect, true)[view.name])})`;
   let q = db.selectFrom(source.as(view.name)).select(view.columns.map((c) => db.dynamic.ref<string>(c.name)));
   for (const o of view.orderBy) q = q.orderBy(db.dynamic.ref<string>(o));
   return q;
@@ -32,7 +32,7 @@ function viewQuery(db: Kysely<Database & Views>, view: AnalystView, dialect: Db[
 /** Yields the rows of `view`, `batchSize` at a time. */
 export async function* readView(handle: Db, view: AnalystView, batchSize = 2000): AsyncGenerator<ViewRow[]> {
   const db = handle.db.withTables<Views>();
-  const query = viewQuery(db, view, handle.dialect);
+  const query = viewQuery(db, view, handle.adapter);
   if (handle.dialect === 'sqlite') {
     let batch: ViewRow[] = [];
     for await (const row of query.stream()) {

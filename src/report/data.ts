@@ -5,8 +5,9 @@
  * database (integers) and by the page (integers well inside 2^53); only labels are decimals.
  *
  * Every query here is plain SQL that runs unchanged on SQLite and PostgreSQL (see the
- * portability notes in docs/schema.md): months come from `SUBSTR(CAST(invoice_date AS TEXT), 1, 7)`,
- * booleans are compared with `FALSE`, and sums are converted from PostgreSQL's numeric text.
+ * portability notes in docs/schema.md), except what the dialect adapter (src/db/dialect) words:
+ * months (`monthSql`, the same definition the views use) and boolean literals. Sums are
+ * converted from PostgreSQL's numeric text.
  */
 import { sql, type RawBuilder } from 'kysely';
 import { CARRIERS } from '../../carriers/index.js';
@@ -200,7 +201,6 @@ export function binOf(bins: ShipmentBins, total: number): number {
   return Math.min(floorDiv(total - bins.start_minor, bins.width_minor), bins.count);
 }
 
-const month = (col: string): RawBuilder<string> => sql<string>`substr(cast(${sql.ref(col)} as text), 1, 7)`;
 
 function byKeys<T>(...keys: ReadonlyArray<(row: T) => string | number>): (a: T, b: T) => number {
   return (a, b) => {
@@ -217,7 +217,8 @@ function byKeys<T>(...keys: ReadonlyArray<(row: T) => string | number>): (a: T, 
 /** Reads everything the report shows from the database. */
 export async function collectReportData(handle: Db, meta: { readonly generatedAt: Date; readonly chartLibrary: { name: string; version: string } }): Promise<ReportData> {
   const { db } = handle;
-  const invMonth = month('i.invoice_date');
+  // `YYYY-MM`, defined once for the report and the views (a constant column, not user input)
+  const invMonth: RawBuilder<string> = sql<string>`${sql.raw(handle.adapter.monthSql('i.invoice_date'))}`;
 
   const spendRows = await db
     .selectFrom('invoices as i')
@@ -365,7 +366,7 @@ export async function collectReportData(handle: Db, meta: { readonly generatedAt
       'i.net_total_minor',
       'f.original_name',
     ])
-    .where(sql<boolean>`i.reconciled = FALSE`)
+    .where(sql<boolean>`i.reconciled = ${sql.raw(handle.adapter.boolSql(false))}`)
     .execute();
   const unreconciled: UnreconciledRow[] = unreconciledRows
     .map((r) => {
