@@ -10,6 +10,7 @@ import type { PoolClient } from 'pg';
 import { describeError, SystemError, UsageError } from '../errors.js';
 import { PROCESS_SECRETS, SecretScrubber } from '../secrets.js';
 import { dialectAdapter, type Dialect, type DialectAdapter, type RawConnections } from './dialect/index.js';
+import { copyAwarePool } from './dialect/postgres.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 
@@ -210,7 +211,7 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
       if (client === undefined) throw new Error('internal: the transaction runs on no client of this pool');
       return client;
     };
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: copyAwarePool(pool) }) });
     dialect = 'postgres';
     try {
       await sql`select 1`.execute(db);

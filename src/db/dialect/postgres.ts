@@ -2,12 +2,55 @@
  * PostgreSQL (pg): what teams run. Bulk loads go through COPY (pg-copy-streams, text format) on
  * the pool client of the file's transaction, so they commit or roll back with it. See types.ts.
  */
-import { sql } from 'kysely';
-import type { PoolClient } from 'pg';
+import { sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import type { Pool, PoolClient } from 'pg';
 import type { BulkInserter, DialectAdapter, Row } from './types.js';
 
 /** A deferred inserter sends its rows once this many bytes of COPY text are waiting. */
 const DEFERRED_BYTES = 4 << 20;
+
+/**
+ * The error of a COPY that failed on a client while it ran in the background (a deferred
+ * inserter does not wait for its COPY). pg runs a client's statements in order, so the statement
+ * queued behind a failed COPY fails with "current transaction is aborted" (25P02); the pool
+ * Kysely is given (copyAwarePool) reports the COPY's own error instead, so a file whose data
+ * PostgreSQL refused is quarantined with the real reason, as with an awaited INSERT.
+ */
+const copyFailures = new WeakMap<PoolClient, unknown>();
+
+/** `pool`'s clients for Kysely, reporting a background COPY's failure as their next statement's. */
+export function copyAwarePool(pool: Pool): PostgresPool {
+  const proxies = new WeakMap<PoolClient, PostgresPoolClient>();
+  const proxy = (real: PoolClient): PostgresPoolClient => ({
+    query: ((text: unknown, parameters?: readonly unknown[]) => {
+      if (typeof text !== 'string') return real.query(text as never);
+      return real.query(text, parameters as unknown[]).then(
+        (r) => {
+          copyFailures.delete(real);
+          return r;
+        },
+        (err: unknown) => {
+          const copy = copyFailures.get(real);
+          copyFailures.delete(real);
+          throw copy ?? err;
+        },
+      );
+    }) as unknown as PostgresPoolClient['query'],
+    release: () => real.release(),
+  });
+  return {
+    async connect() {
+      const real = await pool.connect();
+      let p = proxies.get(real);
+      if (p === undefined) {
+        p = proxy(real);
+        proxies.set(real, p);
+      }
+      return p;
+    },
+    end: () => pool.end(),
+  };
+}
 
 /**
  * One value in COPY's text format: NULL as `\N`, backslash, tab, newline and carriage return
@@ -91,13 +134,26 @@ export const postgresAdapter: DialectAdapter = {
     // decoded read chunk those fields were sliced from alive until the rows are sent.
     let waiting: Buffer[] = [];
     let bytes = 0;
-    const send = async (): Promise<void> => {
-      if (waiting.length === 0) return;
+    // A deferred inserter's COPY runs while the caller goes on (PostgreSQL works on the other
+    // core); at most one is in flight, so at most two buffers of rows are held.
+    let inflight: Promise<void> | null = null;
+    let failure: unknown = null;
+    const settle = async (): Promise<void> => {
+      if (inflight !== null) await inflight;
+      inflight = null;
+      if (failure !== null) throw failure;
+    };
+    const start = async (): Promise<void> => {
+      await settle();
       const chunks = waiting;
       waiting = [];
       bytes = 0;
       client ??= await clientOf(executor);
-      await copyIn(client, table, columns, chunks);
+      const c = client;
+      inflight = copyIn(c, table, columns, chunks).catch((err: unknown) => {
+        failure = err;
+        copyFailures.set(c, err);
+      });
     };
     return {
       async insert(rows) {
@@ -105,9 +161,15 @@ export const postgresAdapter: DialectAdapter = {
         const data = Buffer.from(copyLines(rows), 'utf8');
         waiting.push(data);
         bytes += data.length;
-        if (options.deferred !== true || bytes >= DEFERRED_BYTES) await send();
+        if (options.deferred !== true) {
+          await start();
+          await settle();
+        } else if (bytes >= DEFERRED_BYTES) await start();
       },
-      flush: send,
+      async flush() {
+        if (waiting.length > 0) await start();
+        await settle();
+      },
     };
   },
 };
