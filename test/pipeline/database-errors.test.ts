@@ -56,6 +56,29 @@ for (const dialect of DIALECTS) {
       assert.match(issues[0]?.message ?? '', /"Fuel\\u0000Surcharge" holds control character\(s\) U\+0000; stored without them as "FuelSurcharge"/);
     });
 
+    test('backslashes and \\N in text are stored as written (PostgreSQL loads by COPY, whose text format escapes them)', async () => {
+      const file = path.join(tmp.dir, 'backslash.csv');
+      const odd = 'Fuel \\N Surcharge C:\\temp\\ \\t \\\\';
+      let row = 0;
+      rewriteCsv(SOURCE, file, ',', (f, i) => {
+        if (row === 0 && i >= 3 && f[DESCRIPTION] === 'Fuel Surcharge') {
+          f[DESCRIPTION] = odd;
+          row = i + 1;
+        }
+      });
+      assert.ok(row > 0);
+      const [r] = await ingest([file]);
+      assert.equal(r?.status, 'loaded');
+      const stored = await t.db.db
+        .selectFrom('charges')
+        .innerJoin('source_files', 'source_files.id', 'charges.source_file_id')
+        .select('charges.charge_description')
+        .where('source_files.original_name', '=', 'backslash.csv')
+        .where('charges.source_row', '=', row)
+        .execute();
+      assert.deepEqual(stored.map((s) => s.charge_description), [odd]);
+    });
+
     test('ESC and DEL in a tracking number are removed the same way, and the shipment keeps its charges together', async () => {
       const file = path.join(tmp.dir, 'tracking-esc.csv');
       let target = '';

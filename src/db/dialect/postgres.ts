@@ -83,17 +83,31 @@ export function copyLines(rows: readonly Row[]): string {
   return out;
 }
 
-/** Runs `COPY table (columns) FROM STDIN` with `chunks` as its data; resolves once the server has the rows. */
+/**
+ * Runs `COPY table (columns) FROM STDIN` with `chunks` as its data; resolves once the server has
+ * the rows. Chunks are written one at a time, and nothing more once the server has answered
+ * with an error: pg-copy-streams forgets its connection on an error, and a chunk still queued
+ * inside it would then be written to no connection (a TypeError thrown from a 'drain' handler).
+ */
 async function copyIn(client: PoolClient, table: string, columns: readonly string[], chunks: readonly Buffer[]): Promise<void> {
   const { from } = (await import('pg-copy-streams')).default;
   const stream = client.query(from(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-  await new Promise<void>((resolve, reject) => {
-    stream.on('error', reject);
-    stream.on('finish', resolve); // pg-copy-streams emits it once the server acknowledged the COPY
-    stream.cork();
-    for (const c of chunks) stream.write(c);
-    stream.end();
+  let failed = false;
+  // 'finish' comes once the server acknowledged the COPY (pg-copy-streams delays it until then)
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('error', (err) => {
+      failed = true;
+      reject(err);
+    });
+    stream.on('finish', resolve);
   });
+  done.catch(() => undefined); // awaited below; a failure while writing is thrown from the race
+  for (const chunk of chunks) {
+    if (failed) break;
+    await Promise.race([new Promise<void>((resolve) => stream.write(chunk, () => resolve())), done]);
+  }
+  if (!failed) stream.end();
+  await done;
 }
 
 export const postgresAdapter: DialectAdapter = {
