@@ -43,7 +43,8 @@ for (const dialect of DIALECTS) {
           const held =
             dialect === 'sqlite'
               ? fs.existsSync(`${db0.sqlite?.name ?? ''}.lock`)
-              : Number((await sql<{ n: number }>`select count(*) as n from pg_locks where locktype = 'advisory'`.execute(db0.db)).rows[0]?.n ?? 0) > 0;
+              : // this database's advisory locks only: other tests on the same server take their own
+                Number((await sql<{ n: number }>`select count(*) as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`.execute(db0.db)).rows[0]?.n ?? 0) > 0;
           if (held) break;
           if (i > 2000) assert.fail('the first ingest never took the lock');
           await new Promise((res) => setTimeout(res, 5));
