@@ -170,15 +170,25 @@ async function main(): Promise<void> {
   process.stderr.write(`file: ${en.file} (${(en.meta.bytes / 1e6).toFixed(1)} MB, ${en.meta.rows} rows)\n`);
   const loadBefore = load();
 
+  // progress on stderr as each part ends (a long run can be read before it finishes)
+  const note = (what: string, r: { seconds: number; maxRssKb?: number }): void => {
+    process.stderr.write(`${what}: ${r.seconds.toFixed(2)} s${r.maxRssKb === undefined ? '' : `, peak RSS ${mb(r.maxRssKb)} MB`} (load ${load()})\n`);
+  };
   const a = await floor(en.file);
+  note('(a) floor', a);
   const b = await ingest(en.file);
+  note('(b) etl ingest, SQLite', b);
   if (b.charges !== en.meta.rows) throw new Error(`etl ingest loaded ${b.charges} charges, the file has ${en.meta.rows}`);
   const c = process.env.BENCH_SKIP_POSTGRES === '1' ? null : await ingestPostgres(en.file);
   if (c !== null && c.charges !== en.meta.rows) throw new Error(`etl ingest (PostgreSQL) loaded ${c.charges} charges, the file has ${en.meta.rows}`);
+  if (c !== null) note('(c) etl ingest, PostgreSQL', c);
   const d = await duckdb(en.file, 'utf-8');
+  note('(d) DuckDB', d);
   if (d.charges !== en.meta.rows) throw new Error(`the DuckDB peer kept ${d.charges} charges, the file has ${en.meta.rows}`);
   const bDe = await ingest(de.file);
+  note('German file, etl ingest', bDe);
   const dDe = await duckdb(de.file, 'latin-1');
+  note('German file, DuckDB', dDe);
   if (dDe.charges !== bDe.charges) throw new Error(`the DuckDB peer kept ${dDe.charges} charges of the German file, etl ingest ${bDe.charges}`);
 
   const aRate = a.rows / a.seconds;
