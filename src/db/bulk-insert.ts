@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Db } from './connect.js';
-import type { BulkInserter, BulkInsertOptions, Row } from './dialect/index.js';
+import type { BulkInserter, BulkInsertOptions } from './dialect/index.js';
 import type { Database } from './schema.js';
 
 export type { BulkInserter, Row } from './dialect/index.js';
