@@ -33,7 +33,7 @@ function viewQuery(db: Kysely<Database & Views>, view: AnalystView, adapter: Db[
 export async function* readView(handle: Db, view: AnalystView, batchSize = 2000): AsyncGenerator<ViewRow[]> {
   const db = handle.db.withTables<Views>();
   const query = viewQuery(db, view, handle.adapter);
-  if (handle.dialect === 'sqlite') {
+  if (handle.adapter.streams) {
     let batch: ViewRow[] = [];
     for await (const row of query.stream()) {
       batch.push(row);

@@ -126,6 +126,7 @@ export const postgresAdapter: DialectAdapter = {
   exactDecimals: true,
   // ROUND(numeric, int) only; back to double precision so both databases return measurements as numbers.
   roundFloatSql: (expr, digits) => `CAST(ROUND(CAST(${expr} AS NUMERIC), ${digits}) AS DOUBLE PRECISION)`,
+  streams: false,
   bigintSql: 'BIGINT',
 
   views: { create: 'CREATE OR REPLACE VIEW', dropFirst: false },

@@ -16,6 +16,7 @@ export const sqliteAdapter: DialectAdapter = {
   decimalSql: (expr, divisor, digits) => `ROUND(CAST(${expr} AS REAL) / ${divisor}, ${digits})`,
   exactDecimals: false,
   roundFloatSql: (expr, digits) => `ROUND(${expr}, ${digits})`,
+  streams: true,
   bigintSql: 'INTEGER',
 
   views: { create: 'CREATE VIEW', dropFirst: true },

@@ -94,6 +94,11 @@ export interface DialectAdapter {
   readonly exactDecimals: boolean;
   /** `ROUND(expr, digits)` of a float, returned as a float. */
   roundFloatSql(expr: string, digits: number): string;
+  /**
+   * Whether Kysely's `.stream()` works with what we ship: better-sqlite3 steps a statement row by
+   * row; pg needs pg-cursor, which we do not ship (exports use a server-side cursor instead).
+   */
+  readonly streams: boolean;
   /** The SQL type name of a 64-bit integer in CAST. */
   readonly bigintSql: string;
 
