@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-node dist/bench/ingest.bench.js
+node dist/bench/ingest.bench.js "$@"
 node dist/bench/convert.bench.js
 node dist/bench/portal.bench.js

@@ -10,7 +10,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
     .selectFrom('invoices')
     .select([
       sql<number>`count(*)`.as('invoices'),
-      sql<number>`coalesce(sum(case when reconciled = ${ctx.db.dialect === 'postgres' ? sql`false` : sql`0`} then 1 else 0 end), 0)`.as('unreconciled'),
+      sql<number>`coalesce(sum(case when reconciled = ${sql.raw(ctx.db.adapter.boolSql(false))} then 1 else 0 end), 0)`.as('unreconciled'),
       sql<number>`coalesce(sum(charge_count), 0)`.as('charges'),
       sql<number>`coalesce(sum(shipment_count), 0)`.as('shipments'),
     ])

@@ -6,16 +6,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { PoolClient } from 'pg';
 import { describeError, SystemError, UsageError } from '../errors.js';
 import { PROCESS_SECRETS, SecretScrubber } from '../secrets.js';
+import { dialectAdapter, type Dialect, type DialectAdapter, type RawConnections } from './dialect/index.js';
+import { copyAwarePool } from './dialect/postgres.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect } from './dialect/index.js';
 
-export interface Db {
+export interface Db extends RawConnections {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  /** Everything that differs between the databases (src/db/dialect). */
+  readonly adapter: DialectAdapter;
   /**
    * SQLite only: the raw better-sqlite3 connection under `db` (the same single connection, so
    * statements on it run inside Kysely's open transaction). Used by the charge-insert hot path.
@@ -161,6 +166,7 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
   let db: Kysely<Database>;
   let dialect: Dialect;
   let raw: SQLite.Database | null = null;
+  let pgClientOf: RawConnections['pgClientOf'] = null;
   if (url.startsWith('sqlite:')) {
     const file = sqlitePath(url);
     try {
@@ -190,8 +196,22 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
     // between two queries (pg_terminate_backend), which without this listener is an unhandled
     // 'error' event that kills the process with a stack trace and leaves the run `running`.
     pool.on('error', () => undefined);
-    pool.on('connect', (client) => client.on('error', () => undefined));
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // The pool's clients by server process id, so that the client under a Kysely transaction
+    // can be found (pgClientOf) for a COPY inside that transaction.
+    const clients = new Map<number, PoolClient>();
+    const pidOf = (client: PoolClient): number => (client as PoolClient & { processID: number }).processID;
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+      clients.set(pidOf(client), client);
+    });
+    pool.on('remove', (client) => clients.delete(pidOf(client)));
+    pgClientOf = async (executor) => {
+      const r = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(executor);
+      const client = clients.get(Number(r.rows[0]?.pid));
+      if (client === undefined) throw new Error('internal: the transaction runs on no client of this pool');
+      return client;
+    };
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: copyAwarePool(pool) }) });
     dialect = 'postgres';
     try {
       await sql`select 1`.execute(db);
@@ -202,7 +222,7 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
   } else {
     throw new UsageError(`unsupported database URL ${safeUrl}: use sqlite:<file> or postgres://user@host:port/db`);
   }
-  const handle: Db = { db, dialect, sqlite: raw, safeUrl, url, close: () => db.destroy() };
+  const handle: Db = { db, dialect, adapter: dialectAdapter(dialect), sqlite: raw, pgClientOf, safeUrl, url, close: () => db.destroy() };
   if (options.migrate !== false) {
     const { error } = await migrateToLatest(handle.db, dialect);
     if (error !== undefined) {

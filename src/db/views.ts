@@ -6,7 +6,7 @@
  */
 import { CHARGE_CODES } from '../model/charge-codes.js';
 import { minorDigitExceptions } from '../model/money.js';
-import type { Dialect } from './connect.js';
+import { dialectAdapter, type Dialect } from './dialect/index.js';
 
 /**
  * SQL turning integer minor units `expr` into a decimal, for the currency in `currencyExpr`.
@@ -17,7 +17,8 @@ import type { Dialect } from './connect.js';
 export function decimalSql(dialect: Dialect, expr: string, currencyExpr: string, exactText = false): string {
   const byDigits = new Map<number, string[]>();
   for (const [cur, d] of minorDigitExceptions()) byDigits.set(d, [...(byDigits.get(d) ?? []), cur]);
-  if (dialect === 'sqlite' && exactText) {
+  const adapter = dialectAdapter(dialect);
+  if (!adapter.exactDecimals && exactText) {
     // integer division and remainder of the magnitude, the remainder zero-padded; NULL stays NULL
     const sign = `CASE WHEN ${expr} < 0 THEN '-' ELSE '' END`;
     const text = (d: number) => (d === 0 ? `CAST(${expr} AS TEXT)` : `${sign} || (ABS(${expr}) / ${10 ** d}) || '.' || substr('${'0'.repeat(d)}' || (ABS(${expr}) % ${10 ** d}), -${d})`);
@@ -27,9 +28,7 @@ export function decimalSql(dialect: Dialect, expr: string, currencyExpr: string,
   const whens = [...byDigits.entries()].map(([d, curs]) => `WHEN ${currencyExpr} IN (${curs.map((c) => `'${c}'`).join(', ')}) THEN ${d}`);
   const digits = `CASE ${whens.join(' ')} ELSE 2 END`;
   const divisor = `CASE ${[...byDigits.entries()].map(([d, curs]) => `WHEN ${currencyExpr} IN (${curs.map((c) => `'${c}'`).join(', ')}) THEN ${10 ** d}`).join(' ')} ELSE 100 END`;
-  return dialect === 'postgres'
-    ? `ROUND(CAST(${expr} AS NUMERIC) / ${divisor}, ${digits})`
-    : `ROUND(CAST(${expr} AS REAL) / ${divisor}, ${digits})`;
+  return adapter.decimalSql(expr, divisor, digits);
 }
 
 /** DROP + CREATE statements for every view, in order. */
@@ -37,8 +36,8 @@ export function viewStatements(dialect: Dialect): string[] {
   // PostgreSQL: CREATE OR REPLACE keeps analysts' own views on ours working (a DROP would fail
   // on them); it only appends columns, which is how new charge codes arrive. SQLite has no
   // OR REPLACE for views, and its DROP does not check dependants.
-  const create = dialect === 'postgres' ? 'CREATE OR REPLACE VIEW' : 'CREATE VIEW';
-  const drops = dialect === 'postgres' ? [] : ANALYST_VIEW_NAMES.map((name) => `DROP VIEW IF EXISTS ${name}`);
+  const { create, dropFirst } = dialectAdapter(dialect).views;
+  const drops = dropFirst ? ANALYST_VIEW_NAMES.map((name) => `DROP VIEW IF EXISTS ${name}`) : [];
   const selects = viewSelects(dialect);
   return [...drops, ...ANALYST_VIEW_NAMES.map((name) => `${create} ${name} AS\n${selects[name]}`)];
 }
@@ -50,7 +49,7 @@ export function viewStatements(dialect: Dialect): string[] {
  */
 export function viewSelects(dialect: Dialect, exactText = false): Record<AnalystViewName, string> {
   const dec = (expr: string) => decimalSql(dialect, expr, 'i.currency', exactText);
-  const reconciled = dialect === 'postgres' ? 'i.reconciled' : 'CASE WHEN i.reconciled IS NULL THEN NULL WHEN i.reconciled = 1 THEN 1 ELSE 0 END';
+  const reconciled = dialectAdapter(dialect).boolColumnSql('i.reconciled');
   return {
     shipment_costs: shipmentSelect(dialect, exactText, ['s.billed_weight', 's.weight_unit']),
     invoice_summary: `SELECT
@@ -334,33 +333,16 @@ LEFT JOIN charges c ON c.shipment_id = s.id
 GROUP BY s.id, i.id`;
 }
 
-/** `YYYY-MM` of `dateExpr` (a DATE in PostgreSQL, ISO text in SQLite). */
-function monthSql(dialect: Dialect, dateExpr: string): string {
-  // to_char does not depend on the session's DateStyle, which CAST(date AS TEXT) does.
-  return dialect === 'postgres' ? `to_char(${dateExpr}, 'YYYY-MM')` : `substr(${dateExpr}, 1, 7)`;
-}
-
-/** `ROUND(expr, digits)` of a float, returned as a float on both databases. */
-function roundFloatSql(dialect: Dialect, expr: string, digits: number): string {
-  // PostgreSQL has ROUND(numeric, int) only; the result goes back to double precision so that
-  // both databases return measurements as numbers.
-  return dialect === 'postgres'
-    ? `CAST(ROUND(CAST(${expr} AS NUMERIC), ${digits}) AS DOUBLE PRECISION)`
-    : `ROUND(${expr}, ${digits})`;
-}
-
 /**
  * The four views added with migration 0003-analyst. Each reads the base tables directly (none is
  * built on another view), so any of them can be replaced on PostgreSQL without the others.
  */
 function analystViewSelects(dialect: Dialect, exactText: boolean): Pick<Record<AnalystViewName, string>, 'cost_per_shipment' | 'spend_by_month' | 'surcharge_share' | 'billed_weight_check'> {
   const decimal = (expr: string, currencyExpr: string) => decimalSql(dialect, expr, currencyExpr, exactText);
-  const month = monthSql(dialect, 'i.invoice_date');
-  const bigint = dialect === 'postgres' ? 'BIGINT' : 'INTEGER';
-  const share =
-    dialect === 'postgres'
-      ? `ROUND(CAST(t.surcharges_minor AS NUMERIC) / NULLIF(t.total_minor, 0), ${SHARE_SCALE})`
-      : `ROUND(CAST(t.surcharges_minor AS REAL) / NULLIF(t.total_minor, 0), ${SHARE_SCALE})`;
+  const adapter = dialectAdapter(dialect);
+  const month = adapter.monthSql('i.invoice_date');
+  const bigint = adapter.bigintSql;
+  const share = adapter.decimalSql('t.surcharges_minor', 'NULLIF(t.total_minor, 0)', SHARE_SCALE);
   const notSurcharges = NOT_SURCHARGES.map((c) => `'${c}'`).join(', ');
   return {
     cost_per_shipment: shipmentSelect(dialect, exactText, [
@@ -448,8 +430,8 @@ FROM (
     s.height,
     s.dimension_unit,
     d.divisor,
-    ${roundFloatSql(dialect, 's.length * s.width * s.height / d.divisor', 1)} AS volumetric_weight_recomputed,
-    ${roundFloatSql(dialect, 's.billed_weight - s.entered_weight', 3)} AS billed_minus_actual,
+    ${adapter.roundFloatSql('s.length * s.width * s.height / d.divisor', 1)} AS volumetric_weight_recomputed,
+    ${adapter.roundFloatSql('s.billed_weight - s.entered_weight', 3)} AS billed_minus_actual,
     CASE WHEN s.weight_unit = 'kg' THEN 0.5 ELSE 1 END AS step,
     s.declared_weight,
     s.weight_source
@@ -470,9 +452,10 @@ FROM (
  */
 function dashboardViewSelects(dialect: Dialect, exactText: boolean): Pick<Record<AnalystViewName, string>, 'invoice_spend_by_month' | 'unreconciled_invoices' | 'unmapped_charges'> {
   const decimal = (expr: string, currencyExpr: string) => decimalSql(dialect, expr, currencyExpr, exactText);
-  const month = monthSql(dialect, 'i.invoice_date');
-  const bigint = dialect === 'postgres' ? 'BIGINT' : 'INTEGER';
-  const notReconciled = dialect === 'postgres' ? 'i.reconciled = FALSE' : 'i.reconciled = 0';
+  const adapter = dialectAdapter(dialect);
+  const month = adapter.monthSql('i.invoice_date');
+  const bigint = adapter.bigintSql;
+  const notReconciled = `i.reconciled = ${adapter.boolSql(false)}`;
   return {
     invoice_spend_by_month: `SELECT
   i.carrier,

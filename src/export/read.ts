@@ -22,10 +22,13 @@ type Views = { [K in ExportName]: Record<string, unknown> };
  * exact decimal text (viewSelects), not the view, whose REAL decimals lose cents above about
  * 4.5e13: an export never puts an amount through a float. PostgreSQL's numeric is exact already.
  */
-function viewQuery(db: Kysely<Database & Views>, view: AnalystView, dialect: Db['dialect']) {
-  // a table exported like a view (audit_findings) is read through its SELECT on both databases
+function viewQuery(db: Kysely<Database & Views>, view: AnalystView, adapter: Db['adapter']) {
+  // SQLite reads the view's exact decimal text through its SELECT; a table exported like a view
+  // (audit_findings) is read through its SELECT on both databases
   const source =
-    dialect === 'sqlite' || !isCreatedView(view.name) ? sql<Record<string, unknown>>`(${sql.raw(exportSelect(dialect, view.name, dialect === 'sqlite'))})` : sql<Record<string, unknown>>`${sql.table(view.name)}`;
+    adapter.exactDecimals && isCreatedView(view.name)
+      ? sql<Record<string, unknown>>`${sql.table(view.name)}`
+      : sql<Record<string, unknown>>`(${sql.raw(exportSelect(adapter.dialect, view.name, !adapter.exactDecimals))})`;
   let q = db.selectFrom(source.as(view.name)).select(view.columns.map((c) => db.dynamic.ref<string>(c.name)));
   for (const o of view.orderBy) q = q.orderBy(db.dynamic.ref<string>(o));
   return q;
@@ -34,8 +37,8 @@ function viewQuery(db: Kysely<Database & Views>, view: AnalystView, dialect: Db[
 /** Yields the rows of `view`, `batchSize` at a time. */
 export async function* readView(handle: Db, view: AnalystView, batchSize = 2000): AsyncGenerator<ViewRow[]> {
   const db = handle.db.withTables<Views>();
-  const query = viewQuery(db, view, handle.dialect);
-  if (handle.dialect === 'sqlite') {
+  const query = viewQuery(db, view, handle.adapter);
+  if (handle.adapter.streams) {
     let batch: ViewRow[] = [];
     for await (const row of query.stream()) {
       batch.push(row);

@@ -7,7 +7,8 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { bulkInserter, type BulkInserter, type Row } from '../db/bulk-insert.js';
-import type { Db, Dialect } from '../db/connect.js';
+import type { Db } from '../db/connect.js';
+import type { IdAllocator } from '../db/dialect/index.js';
 import { lockInvoice } from '../db/lock.js';
 import type { Database } from '../db/schema.js';
 import { issue, type Issue } from '../model/issue.js';
@@ -52,11 +53,6 @@ export interface SourceFileRow {
    * per content keeps the status counts true): updated, its old issues replaced, attempts + 1.
    */
   readonly replaces?: number | null;
-}
-
-export function boolFor(dialect: Dialect, v: boolean | null): boolean | number | null {
-  if (v === null) return null;
-  return dialect === 'postgres' ? v : v ? 1 : 0;
 }
 
 export async function insertSourceFile(db: Kysely<Database>, f: SourceFileRow): Promise<number> {
@@ -135,15 +131,17 @@ export class FileLoader {
 
   constructor(
     private readonly trx: Transaction<Database>,
-    private readonly db: Pick<Db, 'dialect' | 'sqlite'>,
+    private readonly db: Pick<Db, 'adapter' | 'sqlite' | 'pgClientOf'>,
     private readonly carrier: string,
     private readonly file: string,
     private readonly sourceFileId: number,
     /** The run loading this file (versions of an invoice from the same run cannot be ordered by landing). */
     private readonly runId: number | null = null,
   ) {
-    this.charges = bulkInserter(db, trx, 'charges', CHARGE_COLUMNS);
+    // charges are read back by nothing in this transaction before finish() flushes them
+    this.charges = bulkInserter(db, trx, 'charges', CHARGE_COLUMNS, { deferred: true });
     this.shipments = bulkInserter(db, trx, 'shipments', SHIPMENT_COLUMNS);
+    this.ids = db.adapter.idAllocator(trx, 'shipments');
   }
 
   /**
@@ -169,7 +167,7 @@ export class FileLoader {
    */
   async addInvoice(inv: InvoiceAggregate): Promise<void> {
     const h = inv.header;
-    await lockInvoice(this.trx, this.db.dialect, this.carrier, h.accountNumber, h.invoiceNumber);
+    await lockInvoice(this.trx, this.db.adapter.dialect, this.carrier, h.accountNumber, h.invoiceNumber);
     const existing = await this.trx
       .selectFrom('invoices')
       .innerJoin('source_files', 'source_files.id', 'invoices.source_file_id')
@@ -327,7 +325,7 @@ export class FileLoader {
             package_count: eb('package_count', '+', s.packageCount),
             // better-sqlite3 binds every JS number as a REAL, and INTEGER + REAL is a float add in
             // SQLite (2^53 - 1 + 2 stores 2^53 + 0): a BigInt binds as an INTEGER, so the add is exact
-            net_total_minor: sql<number>`net_total_minor + ${this.db.dialect === 'sqlite' ? BigInt(s.netTotalMinor) : s.netTotalMinor}`,
+            net_total_minor: sql<number>`net_total_minor + ${this.db.adapter.exactInt(s.netTotalMinor)}`,
             service: eb.fn.coalesce('service', eb.val(s.service)),
             zone: eb.fn.coalesce('zone', eb.val(s.zone)),
             entered_weight: eb.fn.coalesce('entered_weight', eb.val(s.enteredWeight)),
@@ -369,28 +367,15 @@ export class FileLoader {
     return slot;
   }
 
-  /**
-   * Makes `n` shipment ids available. SQLite: this transaction already holds the write lock, so
-   * numbers above the table's high-water mark are ours. PostgreSQL: drawn from the identity's
-   * sequence, which is safe under concurrency.
-   */
+  /** Makes `n` shipment ids available (the dialect adapter's id allocation). */
   private async reserveShipmentIds(n: number): Promise<void> {
     if (this.freeIds.length >= n) return;
     const want = Math.max(n - this.freeIds.length, 1000);
-    if (this.db.dialect === 'postgres') {
-      const r = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('shipments', 'id')) AS id FROM generate_series(1, ${want})`.execute(this.trx);
-      for (const row of r.rows) this.freeIds.push(Number(row.id));
-    } else {
-      if (this.sqliteNext === null) {
-        const r = await sql<{ hi: number }>`SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'shipments'), 0), coalesce((SELECT max(id) FROM shipments), 0)) AS hi`.execute(this.trx);
-        this.sqliteNext = Number(r.rows[0]?.hi ?? 0) + 1;
-      }
-      for (let k = 0; k < want; k++) this.freeIds.push(this.sqliteNext++);
-    }
+    for (const id of await this.ids.take(want)) this.freeIds.push(id);
     this.freeIds.reverse(); // pop() hands them out in ascending order
   }
 
-  private sqliteNext: number | null = null;
+  private readonly ids: IdAllocator;
   /** Shipments that came back after being written (for tests and logs). */
   continuations = 0;
   /** Shipments inserted so far by this loader. */
@@ -424,6 +409,7 @@ export class FileLoader {
 
   /** Invoice totals and superseded files, once every shipment and charge is written. */
   async finish(invoices: Iterable<InvoiceAggregate>, reconciliations: ReadonlyMap<string, Reconciliation>): Promise<void> {
+    await this.charges.flush();
     for (const inv of invoices) {
       if (this.skippedKeys.has(inv.key)) continue;
       const net = inv.netTotal.safe();
@@ -433,7 +419,7 @@ export class FileLoader {
         .updateTable('invoices')
         .set({
           net_total_minor: net,
-          reconciled: boolFor(this.db.dialect, reconciliations.get(inv.key)?.reconciled ?? null),
+          reconciled: this.db.adapter.bool(reconciliations.get(inv.key)?.reconciled ?? null),
           shipment_count: this.shipmentCounts.get(inv.key) ?? 0,
           charge_count: inv.chargeCount,
         })

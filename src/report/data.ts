@@ -5,8 +5,9 @@
  * database (integers) and by the page (integers well inside 2^53); only labels are decimals.
  *
  * Every query here is plain SQL that runs unchanged on SQLite and PostgreSQL (see the
- * portability notes in docs/schema.md): months come from `SUBSTR(CAST(invoice_date AS TEXT), 1, 7)`,
- * booleans are compared with `FALSE`, and sums are converted from PostgreSQL's numeric text.
+ * portability notes in docs/schema.md), except what the dialect adapter (src/db/dialect) words:
+ * months (`monthSql`, the same definition the views use) and boolean literals. Sums are
+ * converted from PostgreSQL's numeric text.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { CARRIERS } from '../../carriers/index.js';
@@ -227,7 +228,9 @@ export function binOf(bins: ShipmentBins, total: number): number {
   return Math.min(floorDiv(total - bins.start_minor, bins.width_minor), bins.count);
 }
 
-const month = (col: string): RawBuilder<string> => sql<string>`substr(cast(${sql.ref(col)} as text), 1, 7)`;
+
+/** `YYYY-MM` of a date column: the dialect adapter's one definition, the one the views use (a constant column, not user input). */
+const month = (handle: Db, col: string): RawBuilder<string> => sql<string>`${sql.raw(handle.adapter.monthSql(col))}`;
 
 function byKeys<T>(...keys: ReadonlyArray<(row: T) => string | number>): (a: T, b: T) => number {
   return (a, b) => {
@@ -284,7 +287,7 @@ export async function surchargeSection(handle: Db): Promise<SurchargeRow[]> {
  * currency from the whole distribution, then each group's distinct totals are counted into them.
  */
 export async function shipmentSection(handle: Db): Promise<{ shipment_bins: Record<string, ShipmentBins>; shipments: ShipmentBinRow[] }> {
-  const invMonth = month('i.invoice_date');
+  const invMonth = month(handle, 'i.invoice_date');
   const totals = await handle.db
     .selectFrom('shipments as s')
     .innerJoin('invoices as i', 'i.id', 's.invoice_id')
@@ -367,7 +370,7 @@ export async function unreconciledSection(handle: Db): Promise<UnreconciledRow[]
 /** Data-quality table: stored issues per file, with the file's first error (else warning, else note). */
 export async function fileIssuesSection(handle: Db): Promise<FileIssuesRow[]> {
   const { db } = handle;
-  const invMonth = month('i.invoice_date');
+  const invMonth = month(handle, 'i.invoice_date');
   const issueCounts = await db
     .selectFrom('data_issues as d')
     .select(['d.source_file_id', 'd.file_name', 'd.severity', sql<number>`count(*)`.as('n'), sql<number>`min(d.id)`.as('first_id')])
@@ -439,7 +442,7 @@ export async function fileIssuesSection(handle: Db): Promise<FileIssuesRow[]> {
 /** Audit section: findings per rule at the filters' grain, and the largest findings with their evidence. */
 export async function auditSection(handle: Db): Promise<{ audit_rules: AuditRuleRow[]; audit_findings: AuditFindingRow[] }> {
   const { db } = handle;
-  const m = month('a.invoice_date');
+  const m = month(handle, 'a.invoice_date');
   const grouped = await db
     .selectFrom('audit_findings as a')
     .select(['a.carrier', 'a.account_number', m.as('month'), 'a.currency', 'a.rule', sql<number>`count(*)`.as('n'), sql<number>`sum(a.amount_minor)`.as('amount')])

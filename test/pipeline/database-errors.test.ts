@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { findCarrier } from '../../carriers/index.js';
+import { writeLargeUpsFile } from '../../fixtures/generate/ups.js';
 import { ingestPaths } from '../../src/pipeline/ingest.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
 import { tempDir, UPS_FIXTURES } from '../support/paths.js';
@@ -55,6 +56,29 @@ for (const dialect of DIALECTS) {
       assert.match(issues[0]?.message ?? '', /"Fuel\\u0000Surcharge" holds control character\(s\) U\+0000; stored without them as "FuelSurcharge"/);
     });
 
+    test('backslashes and \\N in text are stored as written (PostgreSQL loads by COPY, whose text format escapes them)', async () => {
+      const file = path.join(tmp.dir, 'backslash.csv');
+      const odd = 'Fuel \\N Surcharge C:\\temp\\ \\t \\\\';
+      let row = 0;
+      rewriteCsv(SOURCE, file, ',', (f, i) => {
+        if (row === 0 && i >= 3 && f[DESCRIPTION] === 'Fuel Surcharge') {
+          f[DESCRIPTION] = odd;
+          row = i + 1;
+        }
+      });
+      assert.ok(row > 0);
+      const [r] = await ingest([file]);
+      assert.equal(r?.status, 'loaded');
+      const stored = await t.db.db
+        .selectFrom('charges')
+        .innerJoin('source_files', 'source_files.id', 'charges.source_file_id')
+        .select('charges.charge_description')
+        .where('source_files.original_name', '=', 'backslash.csv')
+        .where('charges.source_row', '=', row)
+        .execute();
+      assert.deepEqual(stored.map((s) => s.charge_description), [odd]);
+    });
+
     test('ESC and DEL in a tracking number are removed the same way, and the shipment keeps its charges together', async () => {
       const file = path.join(tmp.dir, 'tracking-esc.csv');
       let target = '';
@@ -82,21 +106,29 @@ for (const dialect of DIALECTS) {
       assert.match(issues[0]?.message ?? '', /U\+001B, U\+007F/);
     });
 
-    test('a file whose rows the database refuses is quarantined with the database message; the file after it loads', async () => {
-      // a rule of the database's own (a trigger) refuses one charge: a per-file data error
+    /** A rule of the database's own (a trigger) refusing one charge: a per-file data error. */
+    async function refuseCharges(description: string): Promise<() => Promise<void>> {
       if (dialect === 'postgres') {
         await sql`CREATE FUNCTION refuse_test_charge() RETURNS trigger LANGUAGE plpgsql AS $$
           BEGIN
-            IF NEW.charge_description = 'Refused Charge' THEN
+            IF NEW.charge_description = ${sql.lit(description)} THEN
               RAISE EXCEPTION 'charge refused by a database rule' USING ERRCODE = 'check_violation';
             END IF;
             RETURN NEW;
           END $$`.execute(t.db.db);
         await sql`CREATE TRIGGER refuse_test_charge BEFORE INSERT ON charges FOR EACH ROW EXECUTE FUNCTION refuse_test_charge()`.execute(t.db.db);
       } else {
-        await sql`CREATE TRIGGER refuse_test_charge BEFORE INSERT ON charges WHEN NEW.charge_description = 'Refused Charge'
+        await sql`CREATE TRIGGER refuse_test_charge BEFORE INSERT ON charges WHEN NEW.charge_description = ${sql.lit(description)}
           BEGIN SELECT RAISE(ABORT, 'charge refused by a database rule'); END`.execute(t.db.db);
       }
+      return async () => {
+        await sql`DROP TRIGGER refuse_test_charge${dialect === 'postgres' ? sql` ON charges` : sql``}`.execute(t.db.db);
+        if (dialect === 'postgres') await sql`DROP FUNCTION refuse_test_charge()`.execute(t.db.db);
+      };
+    }
+
+    test('a file whose rows the database refuses is quarantined with the database message; the file after it loads', async () => {
+      const undo = await refuseCharges('Refused Charge');
       try {
         const refused = path.join(tmp.dir, 'refused.csv');
         let done = false;
@@ -115,7 +147,39 @@ for (const dialect of DIALECTS) {
         const leftovers = await t.db.db.selectFrom('charges').select('id').where('charge_description', '=', 'Refused Charge').execute();
         assert.equal(leftovers.length, 0);
       } finally {
-        await sql`DROP TRIGGER refuse_test_charge${dialect === 'postgres' ? sql` ON charges` : sql``}`.execute(t.db.db);
+        await undo();
+      }
+    });
+
+    test('a charge refused early in a large file (PostgreSQL: by a COPY running while later rows are read) quarantines the file with the database message', async () => {
+      // 60k rows: more than one COPY's worth, so on PostgreSQL the refused row's COPY fails in
+      // the background and the loader's next statement has to report the COPY's own error
+      const large = path.join(tmp.dir, 'large-source.csv');
+      await writeLargeUpsFile(large, { chargeRows: 60_000, seed: 11 });
+      const refused = path.join(tmp.dir, 'large-refused.csv');
+      let row = 0;
+      rewriteCsv(large, refused, ',', (f, i) => {
+        if (row === 0 && i >= 1000 && f[DESCRIPTION] === 'Fuel Surcharge') {
+          f[DESCRIPTION] = 'Refused Fuel Surcharge';
+          row = i + 1;
+        }
+      });
+      assert.ok(row > 0);
+      const undo = await refuseCharges('Refused Fuel Surcharge');
+      try {
+        // the connection is usable again after the failed COPY: the next file loads
+        const results = await ingest([refused, path.join(UPS_FIXTURES, 'de-latin1-standard.csv')]);
+        assert.deepEqual(results.map((r) => r.status), ['quarantined', 'loaded']);
+        assert.match(results[0]?.message ?? '', /large-refused\.csv: the database refused this file, so nothing of it was loaded: .*charge refused by a database rule/);
+        const left = await t.db.db
+          .selectFrom('charges')
+          .innerJoin('source_files', 'source_files.id', 'charges.source_file_id')
+          .select(t.db.db.fn.countAll<number>().as('n'))
+          .where('source_files.original_name', '=', 'large-refused.csv')
+          .executeTakeFirstOrThrow();
+        assert.equal(Number(left.n), 0, 'nothing of the refused file');
+      } finally {
+        await undo();
       }
     });
   });

@@ -46,7 +46,9 @@ for (const dialect of DIALECTS) {
           const held =
             dialect === 'sqlite'
               ? fs.existsSync(`${db0.sqlite?.name ?? ''}.lock`)
-              : Number((await sql<{ n: number }>`select count(*) as n from pg_locks where locktype = 'advisory' and objsubid = 2 and classid = ${0x65746c02}::oid`.execute(db0.db)).rows[0]?.n ?? 0) > 0;
+              : // the file's content lock (two-key advisory lock, first key "etl" 0x02), in this database
+                // only: other tests on the same server take their own
+                Number((await sql<{ n: number }>`select count(*) as n from pg_locks where locktype = 'advisory' and objsubid = 2 and classid = ${0x65746c02}::oid and database = (select oid from pg_database where datname = current_database())`.execute(db0.db)).rows[0]?.n ?? 0) > 0;
           if (held) break;
           if (i > 2000) assert.fail('the first ingest never took the lock');
           await new Promise((res) => setTimeout(res, 5));

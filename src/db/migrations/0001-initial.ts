@@ -2,31 +2,13 @@
  * The first schema. Types differ by dialect only where SQLite has no equivalent (booleans,
  * timestamps, dates); column names and meanings are the same everywhere (docs/schema.md).
  */
-import { sql, type ColumnDataType, type Kysely, type Migration } from 'kysely';
-import type { Dialect } from '../connect.js';
-
-interface Types {
-  readonly id: ColumnDataType;
-  readonly ref: ColumnDataType;
-  readonly money: ColumnDataType;
-  readonly real: ColumnDataType;
-  readonly bool: ColumnDataType;
-  readonly timestamp: ColumnDataType;
-  readonly date: ColumnDataType;
-}
-
-function typesFor(dialect: Dialect): Types {
-  return dialect === 'postgres'
-    ? { id: 'bigint', ref: 'bigint', money: 'bigint', real: 'double precision', bool: 'boolean', timestamp: 'timestamptz', date: 'date' }
-    : { id: 'integer', ref: 'integer', money: 'integer', real: 'real', bool: 'integer', timestamp: 'text', date: 'text' };
-}
+import { sql, type Kysely, type Migration } from 'kysely';
+import { dialectAdapter, type Dialect } from '../dialect/index.js';
 
 export function initialMigration(dialect: Dialect): Migration {
-  const t = typesFor(dialect);
-  const id = (db: Kysely<unknown>, table: string) =>
-    db.schema
-      .createTable(table)
-      .addColumn('id', t.id, (c) => (dialect === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()));
+  const adapter = dialectAdapter(dialect);
+  const t = adapter.types;
+  const id = (db: Kysely<unknown>, table: string) => db.schema.createTable(table).addColumn('id', t.id, adapter.identity);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await id(db, 'etl_runs')

@@ -4,12 +4,10 @@
  * continues from the last successful run).
  */
 import type { Kysely, Migration } from 'kysely';
-import type { Dialect } from '../connect.js';
+import { dialectAdapter, type Dialect } from '../dialect/index.js';
 
 export function portalMigration(dialect: Dialect): Migration {
-  const ts = dialect === 'postgres' ? 'timestamptz' : 'text';
-  const date = dialect === 'postgres' ? 'date' : 'text';
-  const ref = dialect === 'postgres' ? 'bigint' : 'integer';
+  const { timestamp: ts, date, ref } = dialectAdapter(dialect).types;
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema

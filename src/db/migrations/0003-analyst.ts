@@ -8,7 +8,7 @@
  * cm³/kg outside the US and 139 in³/lb on US-domestic rates.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Dialect } from '../connect.js';
+import { dialectAdapter, type Dialect } from '../dialect/index.js';
 
 interface VolumetricDivisorRow {
   carrier: string;
@@ -35,7 +35,7 @@ const DEFAULTS: readonly VolumetricDivisorRow[] = [
 export function analystMigration(dialect: Dialect): Migration {
   // A divisor is a measurement factor like the weights it divides, so it is a float
   // (`real` / `double precision`), which both drivers return as a number.
-  const real = dialect === 'postgres' ? 'double precision' : 'real';
+  const { real } = dialectAdapter(dialect).types;
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema

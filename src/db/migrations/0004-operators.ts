@@ -8,16 +8,16 @@
  * means "not recorded" (docs/schema.md says what each NULL means).
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Dialect } from '../connect.js';
+import { dialectAdapter, type Dialect } from '../dialect/index.js';
 
 export function operatorsMigration(dialect: Dialect): Migration {
-  const ts = dialect === 'postgres' ? 'timestamptz' : 'text';
-  const id = dialect === 'postgres' ? 'bigint' : 'integer';
+  const adapter = dialectAdapter(dialect);
+  const { timestamp: ts, ref: id } = adapter.types;
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('charge_map_overrides')
-        .addColumn('id', id, (c) => (dialect === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()))
+        .addColumn('id', adapter.types.id, adapter.identity)
         .addColumn('carrier', 'text', (c) => c.notNull())
         .addColumn('match', 'text', (c) => c.notNull().check(sql`match in ('label', 'code')`))
         .addColumn('pattern', 'text', (c) => c.notNull().check(sql`length(pattern) > 0`))

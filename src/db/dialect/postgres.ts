@@ -1,0 +1,190 @@
+/**
+ * PostgreSQL (pg): what teams run. Bulk loads go through COPY (pg-copy-streams, text format) on
+ * the pool client of the file's transaction, so they commit or roll back with it. See types.ts.
+ */
+import { sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import type { Pool, PoolClient } from 'pg';
+import type { BulkInserter, DialectAdapter, Row } from './types.js';
+
+/** A deferred inserter sends its rows once this many bytes of COPY text are waiting. */
+const DEFERRED_BYTES = 4 << 20;
+
+/**
+ * The error of a COPY that failed on a client while it ran in the background (a deferred
+ * inserter does not wait for its COPY). pg runs a client's statements in order, so the statement
+ * queued behind a failed COPY fails with "current transaction is aborted" (25P02); the pool
+ * Kysely is given (copyAwarePool) reports the COPY's own error instead, so a file whose data
+ * PostgreSQL refused is quarantined with the real reason, as with an awaited INSERT.
+ */
+const copyFailures = new WeakMap<PoolClient, unknown>();
+
+/** `pool`'s clients for Kysely, reporting a background COPY's failure as their next statement's. */
+export function copyAwarePool(pool: Pool): PostgresPool {
+  const proxies = new WeakMap<PoolClient, PostgresPoolClient>();
+  const proxy = (real: PoolClient): PostgresPoolClient => ({
+    query: ((text: unknown, parameters?: readonly unknown[]) => {
+      if (typeof text !== 'string') return real.query(text as never);
+      return real.query(text, parameters as unknown[]).then(
+        (r) => {
+          copyFailures.delete(real);
+          return r;
+        },
+        (err: unknown) => {
+          const copy = copyFailures.get(real);
+          copyFailures.delete(real);
+          throw copy ?? err;
+        },
+      );
+    }) as unknown as PostgresPoolClient['query'],
+    release: () => real.release(),
+  });
+  return {
+    async connect() {
+      const real = await pool.connect();
+      let p = proxies.get(real);
+      if (p === undefined) {
+        p = proxy(real);
+        proxies.set(real, p);
+      }
+      return p;
+    },
+    end: () => pool.end(),
+  };
+}
+
+/**
+ * One value in COPY's text format: NULL as `\N`, backslash, tab, newline and carriage return
+ * escaped. Integers (number or BigInt) are written as their exact decimal digits; floats as
+ * JavaScript's shortest round-trip form, which float8 reads back to the same double.
+ */
+export function copyText(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  switch (typeof v) {
+    case 'string':
+      return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
+    case 'number':
+    case 'bigint':
+      return String(v);
+    case 'boolean':
+      return v ? 't' : 'f';
+    default:
+      if (v instanceof Date) return v.toISOString();
+      return copyText(JSON.stringify(v));
+  }
+}
+
+/** Rows as COPY text lines. */
+export function copyLines(rows: readonly Row[]): string {
+  let out = '';
+  for (const r of rows) {
+    for (let i = 0; i < r.length; i++) out += (i === 0 ? '' : '\t') + copyText(r[i]);
+    out += '\n';
+  }
+  return out;
+}
+
+/**
+ * Runs `COPY table (columns) FROM STDIN` with `chunks` as its data; resolves once the server has
+ * the rows. Chunks are written one at a time, and nothing more once the server has answered
+ * with an error: pg-copy-streams forgets its connection on an error, and a chunk still queued
+ * inside it would then be written to no connection (a TypeError thrown from a 'drain' handler).
+ */
+async function copyIn(client: PoolClient, table: string, columns: readonly string[], chunks: readonly Buffer[]): Promise<void> {
+  const { from } = (await import('pg-copy-streams')).default;
+  const stream = client.query(from(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  let failed = false;
+  // 'finish' comes once the server acknowledged the COPY (pg-copy-streams delays it until then)
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('error', (err) => {
+      failed = true;
+      reject(err);
+    });
+    stream.on('finish', resolve);
+  });
+  done.catch(() => undefined); // awaited below; a failure while writing is thrown from the race
+  for (const chunk of chunks) {
+    if (failed) break;
+    await Promise.race([new Promise<void>((resolve) => stream.write(chunk, () => resolve())), done]);
+  }
+  if (!failed) stream.end();
+  await done;
+}
+
+export const postgresAdapter: DialectAdapter = {
+  dialect: 'postgres',
+  types: { id: 'bigint', ref: 'bigint', money: 'bigint', real: 'double precision', bool: 'boolean', timestamp: 'timestamptz', date: 'date' },
+  identity: (col) => col.primaryKey().generatedByDefaultAsIdentity(),
+
+  bool: (v) => v,
+  boolSql: (v) => (v ? 'TRUE' : 'FALSE'),
+  boolColumnSql: (expr) => expr,
+  exactInt: (n) => n,
+
+  // to_char does not depend on the session's DateStyle, which CAST(date AS TEXT) does.
+  monthSql: (dateExpr) => `to_char(${dateExpr}, 'YYYY-MM')`,
+  decimalSql: (expr, divisor, digits) => `ROUND(CAST(${expr} AS NUMERIC) / ${divisor}, ${digits})`,
+  exactDecimals: true,
+  // ROUND(numeric, int) only; back to double precision so both databases return measurements as numbers.
+  roundFloatSql: (expr, digits) => `CAST(ROUND(CAST(${expr} AS NUMERIC), ${digits}) AS DOUBLE PRECISION)`,
+  streams: false,
+  bigintSql: 'BIGINT',
+
+  views: { create: 'CREATE OR REPLACE VIEW', dropFirst: false },
+
+  idAllocator(executor, table) {
+    // Drawn from the identity's sequence: safe under concurrency, never handed out twice.
+    return {
+      async take(n) {
+        const r = await sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence(${table}, 'id')) AS id FROM generate_series(1, ${n})`.execute(executor);
+        return r.rows.map((row) => Number(row.id));
+      },
+    };
+  },
+
+  bulkInserter(raw, executor, table, columns, options = {}): BulkInserter {
+    const clientOf = raw.pgClientOf;
+    if (clientOf === null) throw new Error('internal: PostgreSQL bulk insert without its pool');
+    let client: PoolClient | null = null;
+    // Buffers, not the strings: a string built from the parsed fields can keep the whole
+    // decoded read chunk those fields were sliced from alive until the rows are sent.
+    let waiting: Buffer[] = [];
+    let bytes = 0;
+    // A deferred inserter's COPY runs while the caller goes on (PostgreSQL works on the other
+    // core); at most one is in flight, so at most two buffers of rows are held.
+    let inflight: Promise<void> | null = null;
+    let failure: unknown = null;
+    const settle = async (): Promise<void> => {
+      if (inflight !== null) await inflight;
+      inflight = null;
+      if (failure !== null) throw failure;
+    };
+    const start = async (): Promise<void> => {
+      await settle();
+      const chunks = waiting;
+      waiting = [];
+      bytes = 0;
+      client ??= await clientOf(executor);
+      const c = client;
+      inflight = copyIn(c, table, columns, chunks).catch((err: unknown) => {
+        failure = err;
+        copyFailures.set(c, err);
+      });
+    };
+    return {
+      async insert(rows) {
+        if (rows.length === 0) return;
+        const data = Buffer.from(copyLines(rows), 'utf8');
+        waiting.push(data);
+        bytes += data.length;
+        if (options.deferred !== true) {
+          await start();
+          await settle();
+        } else if (bytes >= DEFERRED_BYTES) await start();
+      },
+      async flush() {
+        if (waiting.length > 0) await start();
+        await settle();
+      },
+    };
+  },
+};
