@@ -11,13 +11,15 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { portalMigration } from './migrations/0002-portal.js';
 import { analystMigration } from './migrations/0003-analyst.js';
 import { operatorsMigration } from './migrations/0004-operators.js';
+import { emissionsFxMigration } from './migrations/0009-emissions-fx.js';
+import { seedEmissionData } from '../emissions/seed.js';
 import type { Database } from './schema.js';
 import { viewStatements } from './views.js';
 
 function provider(dialect: Dialect) {
   return {
     async getMigrations() {
-      return { '0001-initial': initialMigration(dialect), '0002-portal': portalMigration(dialect), '0003-analyst': analystMigration(dialect), '0004-operators': operatorsMigration(dialect) };
+      return { '0001-initial': initialMigration(dialect), '0002-portal': portalMigration(dialect), '0003-analyst': analystMigration(dialect), '0004-operators': operatorsMigration(dialect), '0009-emissions-fx': emissionsFxMigration(dialect) };
     },
   };
 }
@@ -30,6 +32,7 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
   try {
     const viewsRefreshed = await refreshViews(db, dialect);
     await seedVolumetricDivisors(db);
+    await seedEmissionData(db);
     return { ...result, viewsRefreshed };
   } catch (error) {
     return { ...result, error };

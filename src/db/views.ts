@@ -5,8 +5,10 @@
  * a test checks it against the columns the databases really return.
  */
 import { CHARGE_CODES } from '../model/charge-codes.js';
-import { minorDigitExceptions } from '../model/money.js';
+import { FX_RATE_DIGITS, minorDigitExceptions } from '../model/money.js';
 import type { Dialect } from './connect.js';
+import { emissionsByMonthSelect, shipmentEmissionsSelect } from './emission-views.js';
+import { costPerShipmentWithFx, spendByMonthSql } from './fx-views.js';
 
 /**
  * SQL turning integer minor units `expr` into a decimal, for the currency in `currencyExpr`.
@@ -94,6 +96,8 @@ GROUP BY s.id, i.id`,
 FROM invoices i
 JOIN source_files f ON f.id = i.source_file_id`,
     ...analystViewSelects(dialect, exactText),
+    shipment_emissions: shipmentEmissionsSelect(dialect),
+    emissions_by_month: emissionsByMonthSelect(dialect),
   };
 }
 
@@ -105,6 +109,8 @@ export const ANALYST_VIEW_NAMES = [
   'spend_by_month',
   'surcharge_share',
   'billed_weight_check',
+  'shipment_emissions',
+  'emissions_by_month',
 ] as const;
 
 export type AnalystViewName = (typeof ANALYST_VIEW_NAMES)[number];
@@ -127,6 +133,8 @@ export interface ViewColumn {
   readonly kind: ColumnKind;
   /** Digits after the point, for `decimal` columns. */
   readonly scale?: number;
+  /** For `money` columns in another currency than the row's `currency`: the column naming it. */
+  readonly currencyColumn?: string;
 }
 
 export interface AnalystView {
@@ -150,6 +158,8 @@ const date = col('date');
 const money = col('money');
 const integer = col('integer');
 const measure = col('measure');
+/** Money in the reporting currency (issue 14): its digits follow `reporting_currency`. */
+const reportingMoney = (...names: string[]): ViewColumn[] => names.map((name) => ({ name, kind: 'money', currencyColumn: 'reporting_currency' }));
 
 /** Column descriptions of every analyst view (docs/schema.md documents their meaning). */
 export const ANALYST_VIEWS: Readonly<Record<AnalystViewName, AnalystView>> = Object.freeze({
@@ -198,6 +208,11 @@ export const ANALYST_VIEWS: Readonly<Record<AnalystViewName, AnalystView>> = Obj
       ...measure('length', 'width', 'height'),
       ...text('dimension_unit', 'receiver_postcode', 'receiver_country', 'currency'),
       ...money('total', ...CHARGE_CODES),
+      ...text('reporting_currency'),
+      ...reportingMoney('reporting_total'),
+      { name: 'fx_rate', kind: 'decimal', scale: FX_RATE_DIGITS },
+      { name: 'fx_rate_reporting', kind: 'decimal', scale: FX_RATE_DIGITS },
+      ...date('fx_rate_date'),
     ],
     orderBy: ['shipment_id'],
   },
@@ -208,6 +223,11 @@ export const ANALYST_VIEWS: Readonly<Record<AnalystViewName, AnalystView>> = Obj
       ...integer('charge_count'),
       ...money('amount'),
       ...integer('amount_minor'),
+      ...text('reporting_currency'),
+      ...reportingMoney('reporting_amount'),
+      ...integer('reporting_amount_minor'),
+      ...date('fx_rate_date_first', 'fx_rate_date_last'),
+      ...integer('fx_rate_dates'),
     ],
     orderBy: ['carrier', 'account_number', 'month', 'currency', 'charge_code'],
   },
@@ -235,6 +255,31 @@ export const ANALYST_VIEWS: Readonly<Record<AnalystViewName, AnalystView>> = Obj
       ...text('reason'),
     ],
     orderBy: ['shipment_id'],
+  },
+  shipment_emissions: {
+    name: 'shipment_emissions',
+    columns: [
+      ...integer('shipment_id'),
+      ...text('carrier', 'account_number', 'invoice_number'),
+      ...date('invoice_date'),
+      ...text('tracking_number', 'service'),
+      ...date('activity_date'),
+      ...text('origin_country', 'destination_country'),
+      ...measure('weight_kg'),
+      ...text('weight_basis', 'mode', 'vehicle_class'),
+      ...measure('great_circle_km', 'distance_km', 'tonne_km', 'kg_co2e', 'factor_kg_co2e_per_tkm'),
+      ...text('factor_version', 'factor_basis', 'tier', 'reason'),
+    ],
+    orderBy: ['shipment_id'],
+  },
+  emissions_by_month: {
+    name: 'emissions_by_month',
+    columns: [
+      ...text('carrier', 'account_number', 'month', 'mode'),
+      ...integer('shipments', 'estimated', 'not_computed'),
+      ...measure('tonne_km', 'kg_co2e'),
+    ],
+    orderBy: ['carrier', 'account_number', 'month', 'mode'],
   },
 });
 
@@ -272,14 +317,13 @@ function analystViewSelects(dialect: Dialect, exactText: boolean): Pick<Record<A
     (code) => `  ${decimal(`SUM(CASE WHEN c.charge_code = '${code}' THEN c.amount_minor ELSE 0 END)`, 'i.currency')} AS "${code}"`,
   ).join(',\n');
   const month = monthSql(dialect, 'i.invoice_date');
-  const bigint = dialect === 'postgres' ? 'BIGINT' : 'INTEGER';
   const share =
     dialect === 'postgres'
       ? `ROUND(CAST(t.surcharges_minor AS NUMERIC) / NULLIF(t.total_minor, 0), ${SHARE_SCALE})`
       : `ROUND(CAST(t.surcharges_minor AS REAL) / NULLIF(t.total_minor, 0), ${SHARE_SCALE})`;
   const notSurcharges = NOT_SURCHARGES.map((c) => `'${c}'`).join(', ');
   return {
-    cost_per_shipment: `SELECT
+    cost_per_shipment: costPerShipmentWithFx(dialect, `SELECT
   s.id AS shipment_id,
   i.carrier,
   i.account_number,
@@ -307,19 +351,8 @@ ${perCode}
 FROM shipments s
 JOIN invoices i ON i.id = s.invoice_id
 LEFT JOIN charges c ON c.shipment_id = s.id
-GROUP BY s.id, i.id`,
-    spend_by_month: `SELECT
-  i.carrier,
-  i.account_number,
-  ${month} AS month,
-  c.charge_code,
-  c.currency,
-  COUNT(*) AS charge_count,
-  ${decimal('SUM(c.amount_minor)', 'c.currency')} AS amount,
-  CAST(SUM(c.amount_minor) AS ${bigint}) AS amount_minor
-FROM charges c
-JOIN invoices i ON i.id = c.invoice_id
-GROUP BY i.carrier, i.account_number, ${month}, c.charge_code, c.currency`,
+GROUP BY s.id, i.id`, decimal),
+    spend_by_month: spendByMonthSql(dialect, monthSql(dialect, 'iv.invoice_date'), decimal),
     surcharge_share: `SELECT
   t.carrier,
   t.month,
