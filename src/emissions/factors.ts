@@ -12,15 +12,23 @@ import { z } from 'zod';
 export const VEHICLE_CLASSES = ['van', 'hgv', 'air_short_haul', 'air_long_haul'] as const;
 export type VehicleClass = (typeof VEHICLE_CLASSES)[number];
 
+function isDate(s: string): boolean {
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T00:00:00Z`) : null;
+  return d !== null && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** A decimal number from a CSV cell (an empty cell is an error, not 0). */
+const number = (message: string) => z.string().trim().regex(/^-?\d+(\.\d+)?$/, message).transform(Number);
+
 /** One factor as imported (CSV columns = these keys). */
 export const factorSchema = z.strictObject({
   vehicle_class: z.enum(VEHICLE_CLASSES),
   version: z.string().trim().min(1),
-  valid_from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'),
-  kg_co2e_per_tkm: z.coerce.number().finite().nonnegative(),
+  valid_from: z.string().refine(isDate, 'expected a date YYYY-MM-DD'),
+  kg_co2e_per_tkm: number('expected a number (kg CO2e per tonne-km)').pipe(z.number().nonnegative()),
   basis: z.enum(['WTW', 'TTW']),
-  distance_factor: z.coerce.number().finite().min(1, 'a distance factor below 1 would shorten the great circle'),
-  distance_add_km: z.coerce.number().finite().nonnegative(),
+  distance_factor: number('expected a number').pipe(z.number().min(1, 'a distance factor below 1 would shorten the great circle')),
+  distance_add_km: number('expected a number of km').pipe(z.number().nonnegative()),
   source: z.string().trim().min(1),
   reference: z.string().trim().min(1),
   verified: z.string().trim().min(1),
