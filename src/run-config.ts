@@ -108,8 +108,9 @@ export const reportingCurrencySchema = z
   .transform((v) => v.toUpperCase());
 
 export function parseReportingCurrency(text: string, file: string): string | null {
-  const schema = z.looseObject({ reporting_currency: reportingCurrencySchema.nullable().optional() });
-  return parseConfig(text, file, schema).reporting_currency ?? null;
+  // an empty file (or one holding only comments) sets nothing
+  const schema = z.union([z.null(), z.looseObject({ reporting_currency: reportingCurrencySchema.nullable().optional() })]);
+  return parseConfig(text, file, schema)?.reporting_currency ?? null;
 }
 
 /** Reads `reporting_currency:` of `file`; a missing file means none unless `required`. */
