@@ -152,7 +152,7 @@ export function emissionsByMonthSelect(dialect: Dialect): string {
   e.carrier,
   e.account_number,
   ${monthOf(dialect, 'e.invoice_date')} AS month,
-  e.mode,
+  COALESCE(e.mode, 'unknown') AS mode,
   COUNT(*) AS shipments,
   SUM(CASE WHEN e.reason IS NULL THEN 1 ELSE 0 END) AS estimated,
   SUM(CASE WHEN e.reason IS NULL THEN 0 ELSE 1 END) AS not_computed,
@@ -161,5 +161,5 @@ export function emissionsByMonthSelect(dialect: Dialect): string {
 FROM (
 ${shipmentEmissionsSelect(dialect)}
 ) e
-GROUP BY e.carrier, e.account_number, ${monthOf(dialect, 'e.invoice_date')}, e.mode`;
+GROUP BY e.carrier, e.account_number, ${monthOf(dialect, 'e.invoice_date')}, COALESCE(e.mode, 'unknown')`;
 }
