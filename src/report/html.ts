@@ -5,6 +5,7 @@
 import type { ChartLibrary } from './chart-library.js';
 import { CLIENT_JS } from './client.js';
 import type { ReportData } from './data.js';
+import { EMISSIONS_CARD_HTML, EMISSIONS_CURRENCY_CSS, EMISSIONS_CURRENCY_JS, REPORTING_TOTAL_HTML } from './emissions-currency-client.js';
 
 /** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`, no JS line separators). */
 export function scriptJson(value: unknown): string {
@@ -105,7 +106,7 @@ export function renderReportHtml(data: ReportData, chart: ChartLibrary): string 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="etl report">
 <title>Carrier invoice report</title>
-<style>${CSS}</style>
+<style>${CSS}${EMISSIONS_CURRENCY_CSS}</style>
 </head>
 <body>
 <header>
@@ -130,6 +131,7 @@ export function renderReportHtml(data: ReportData, chart: ChartLibrary): string 
   </section>
   <section class="currencies" aria-label="Spend by currency">
     <div class="head"><h2>Spend by currency</h2><span class="sub">Currencies are never added together. Click one to show it in the charts.</span></div>
+    ${REPORTING_TOTAL_HTML}
     <div id="currency-cards"></div>
   </section>
   <section class="grid">
@@ -144,6 +146,7 @@ export function renderReportHtml(data: ReportData, chart: ChartLibrary): string 
       <div class="scroll"><table id="t-unmapped"></table></div><p class="more" id="t-unmapped-more"></p></div>
     <div class="card"><h2>Charge-map overrides in use</h2><p class="sub">Set by operators (<code>etl charges map</code> or the config file's <code>charges:</code>); they win over the built-in charge maps. Lines = loaded charge lines the override matches and that carry its code.</p>
       <div class="scroll"><table id="t-overrides"></table></div><p class="more" id="t-overrides-more"></p></div>
+    ${EMISSIONS_CARD_HTML}
     <div class="card"><h2>Data-quality issues by file</h2><p class="sub">Files with stored issues, errors first. Files without current invoices (quarantined, superseded) are filtered by carrier and account only.</p>
       <div class="scroll"><table id="t-files"></table></div><p class="more" id="t-files-more"></p></div>
   </section>
@@ -152,6 +155,7 @@ export function renderReportHtml(data: ReportData, chart: ChartLibrary): string 
 <script type="application/json" id="report-data">${scriptJson(data)}</script>
 <script>${chart.source}</script>
 <script>${CLIENT_JS}</script>
+<script>${EMISSIONS_CURRENCY_JS}</script>
 </body>
 </html>
 `;

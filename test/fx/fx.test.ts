@@ -11,52 +11,15 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { parseEcbCsv, rateMicro } from '../../src/fx/ecb.js';
-import { convertedMinorSql, formatMinor, minorDigits } from '../../src/model/money.js';
+import { convertedMinorSql, formatMinor } from '../../src/model/money.js';
 import { runCli } from '../support/cli.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
-import { ROOT, tempDir } from '../support/paths.js';
+import { convertReference, expectedConvertedTotal, rateDate, SAMPLE_RATES, sampleRates } from '../support/fx-reference.js';
+import { tempDir } from '../support/paths.js';
 import { loadGoldenSamples } from '../support/samples.js';
 
-const SAMPLE = path.join(ROOT, 'fixtures', 'fx', 'eurofxref-sample.csv');
-
-/** Half-to-even division of BigInts (the reference the SQL must agree with). */
-function divHalfEven(n: bigint, d: bigint): bigint {
-  const q = n / d;
-  const r = n - q * d;
-  const twice = 2n * (r < 0n ? -r : r);
-  const sign = n < 0n ? -1n : 1n;
-  if (twice > d || (twice === d && q % 2n !== 0n)) return q + sign;
-  return q;
-}
-const pow10 = (cur: string) => 10n ** BigInt(minorDigits(cur));
-function reference(amount: bigint, from: string, to: string, fromMicro: bigint, toMicro: bigint): bigint {
-  return divHalfEven(amount * toMicro * pow10(to), fromMicro * pow10(from));
-}
-
-/** The sample file read here with its own few lines of code: date → currency → rate in millionths. */
-function sampleRates(): Map<string, Map<string, bigint>> {
-  const [head, ...lines] = fs.readFileSync(SAMPLE, 'utf8').trim().split('\n');
-  const cols = (head ?? '').split(',');
-  const out = new Map<string, Map<string, bigint>>();
-  for (const line of lines) {
-    const cells = line.split(',');
-    const m = new Map<string, bigint>([['EUR', 1_000_000n]]);
-    cols.forEach((c, i) => {
-      const v = cells[i];
-      if (i === 0 || c === '' || v === undefined || v === 'N/A' || v === '') return;
-      const [int, frac = ''] = v.split('.');
-      m.set(c, BigInt(int ?? '0') * 1_000_000n + BigInt(frac.padEnd(6, '0')));
-    });
-    out.set(cells[0] ?? '', m);
-  }
-  return out;
-}
-
-/** Rate date for an invoice: the latest date on or before it, at most 7 days back, with both rates. */
-function rateDate(rates: Map<string, Map<string, bigint>>, invoiceDate: string, cur: string, to: string): string | undefined {
-  const min = new Date(Date.parse(`${invoiceDate}T00:00:00Z`) - 7 * 86400000).toISOString().slice(0, 10);
-  return [...rates.keys()].filter((d) => d <= invoiceDate && d >= min && rates.get(d)?.has(cur) && rates.get(d)?.has(to)).sort().pop();
-}
+const SAMPLE = SAMPLE_RATES;
+const reference = convertReference;
 
 describe('the ECB CSV reader', () => {
   test('reads the format: Date column, rates per 1 EUR, N/A skipped, trailing commas', () => {
@@ -173,22 +136,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('spend_by_month: converted per rate date, rounded once per part, with the dates beside', async () => {
-      const rates = sampleRates();
-      const groups = new Map<string, bigint>();
-      for (const c of (
-        await sql<{ k: string; currency: string; invoice_date: string; amount: unknown }>`
-          select i.carrier || '|' || i.account_number || '|' || c.charge_code || '|' || c.currency as k, c.currency, cast(i.invoice_date as text) as invoice_date, c.amount_minor as amount
-          from charges c join invoices i on i.id = c.invoice_id`.execute(t.db.db)
-      ).rows) {
-        const d = rateDate(rates, c.invoice_date, c.currency, 'EUR');
-        const key = `${c.k}|${c.invoice_date.slice(0, 7)}|${d}|${c.currency}`;
-        groups.set(key, (groups.get(key) ?? 0n) + BigInt(String(c.amount)));
-      }
-      let expected = 0n;
-      for (const [key, amount] of groups) {
-        const [, , , cur = '', , d = ''] = key.split('|');
-        expected += cur === 'EUR' ? amount : reference(amount, cur, 'EUR', rates.get(d)?.get(cur) ?? 0n, 1_000_000n);
-      }
+      const expected = (await expectedConvertedTotal(t.db, 'EUR')).total;
       const got = (await sql<{ total: unknown; missing: unknown }>`select sum(reporting_amount_minor) as total, sum(case when reporting_amount_minor is null then 1 else 0 end) as missing from spend_by_month`.execute(t.db.db)).rows[0];
       assert.equal(Number(got?.missing), 0);
       assert.equal(BigInt(String(got?.total)), expected);
