@@ -36,4 +36,20 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The project compiles with the DOM library for the report page's script (src/report/client,
+    // `/// <reference lib="dom" />`); everything else runs in Node and must not reach for it.
+    files: ['src/**/*.ts', 'carriers/**/*.ts'],
+    ignores: ['src/report/client/**'],
+    rules: {
+      'no-restricted-globals': ['error', ...['document', 'window', 'navigator', 'localStorage', 'HTMLElement'].map((name) => ({ name, message: 'Browser code belongs in src/report/client.' }))],
+    },
+  },
+  {
+    // The page's script is linked by src/report/client-script.ts: relative named imports only.
+    files: ['src/report/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\.)', allowTypeImports: true, message: 'The report page runs no package or Node module: import relative modules only (src/report/client-script.ts).' }] }],
+    },
+  },
 );

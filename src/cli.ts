@@ -93,6 +93,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (file: string) => setExit(await withContext(globals(), async (ctx) => (await import('./commands/emissions.js')).emissionFactorsImportCommand(ctx, file))));
 
   program
+    .command('audit')
+    .description('audit findings: what the carriers billed that they should not have, per rule, carrier and currency (exit 0)')
+    .option('--all', 'recompute every account\'s findings first (after changing the audit: config or the fuel rates)')
+    .option('--fuel-rates <csv>', 'load the published fuel rates from this CSV (replacing fuel_rates), then recompute every account')
+    .option('--since <date>', 'only findings on invoices dated from YYYY-MM-DD')
+    .option('--config <file>', 'config file with the audit: section (env ETL_CONFIG; default ./etl.config.yaml if present)')
+    .action(async (opts: { all?: boolean; fuelRates?: string; since?: string; config?: string }) =>
+      setExit(await withContext(globals(), async (ctx) => (await import('./commands/audit.js')).auditCommand(ctx, opts))),
+    );
+
+  program
     .command('migrate')
     .description('create or upgrade the database schema (also done automatically on first use)')
     .action(async () => setExit(await migrateCommand(globals())));

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
+import { auditConfigSchema, type AuditConfig } from './audit/config.js';
 import { isMappableCode, unknownCodeMessage } from './model/charge-codes.js';
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)');
@@ -58,6 +59,8 @@ export const runConfigSchema = z.strictObject({
   charges: chargesConfigSchema.optional(),
   /** Totals in this currency (issue 14; see loadReportingCurrency). */
   reporting_currency: z.lazy(() => reportingCurrencySchema).optional(),
+  /** The audit rules: switches and parameters (src/audit/config.ts). */
+  audit: auditConfigSchema.optional(),
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
@@ -135,6 +138,25 @@ export function loadChargesConfig(file: string, carriers: readonly string[], req
     throw new UsageError(`configuration file ${file} not found (pass --config, or set ETL_CONFIG); see etl.config.example.yaml`);
   }
   return parseChargesConfig(text, file, carriers);
+}
+
+/**
+ * Only the `audit:` section (every command that loads or audits): rule switches and parameters.
+ * A missing file, or a file without `audit:`, is every rule with its defaults unless `required`.
+ */
+export function loadAuditConfig(file: string, required: boolean): AuditConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    if (!required) return auditConfigSchema.parse(undefined);
+    throw new UsageError(`configuration file ${file} not found (pass --config, or set ETL_CONFIG); see etl.config.example.yaml`);
+  }
+  return parseAuditConfig(text, file);
+}
+
+export function parseAuditConfig(text: string, file = 'etl.config.yaml'): AuditConfig {
+  return parseConfig(text, file, z.looseObject({ audit: auditConfigSchema })).audit;
 }
 
 function parseConfig<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {

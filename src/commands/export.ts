@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { analystView, ANALYST_VIEW_NAMES } from '../db/views.js';
+import { analystView, ANALYST_VIEW_NAMES, TABLE_EXPORT_NAMES } from '../db/views.js';
 import { EXIT, UsageError } from '../errors.js';
 import { EXPORT_FORMATS, exportView, isExportFormat } from '../export/write.js';
 import { printJson, type CommandContext } from './context.js';
@@ -23,7 +23,7 @@ export interface ExportOptions {
 export async function exportCommand(ctx: CommandContext, opts: ExportOptions): Promise<number> {
   const view = analystView(opts.view);
   if (view === undefined) {
-    throw new UsageError(`unknown view "${opts.view}": etl export writes one of ${ANALYST_VIEW_NAMES.join(', ')}`);
+    throw new UsageError(`unknown view "${opts.view}": etl export writes one of ${[...ANALYST_VIEW_NAMES, ...TABLE_EXPORT_NAMES].join(', ')}`);
   }
   const format = opts.format.toLowerCase();
   if (!isExportFormat(format)) throw new UsageError(`unknown format "${opts.format}": use ${EXPORT_FORMATS.join(' or ')}`);

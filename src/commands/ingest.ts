@@ -10,6 +10,8 @@ import { CONVERTIBLE } from '../pipeline/convert.js';
 import { ingestPaths, recordUnreadable, unusableDatabase, type FileResult } from '../pipeline/ingest.js';
 import { kindOf } from '../pipeline/land.js';
 import { finishRun, startRun } from '../pipeline/runs.js';
+import type { AuditConfig } from '../audit/config.js';
+import { auditConfigOf, auditLoaded } from './audit.js';
 import { operatorOverrides } from './charges.js';
 import { printJson, type CommandContext } from './context.js';
 
@@ -98,6 +100,7 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
   if (files.length === 0 && problems.length === 0) throw new UsageError(`no ${[...accepts].join('/')} files found in ${paths.join(', ')}`);
   const { db } = ctx;
   const overrides = await operatorOverrides(ctx, opts.config);
+  const audit = auditConfigOf(opts.config);
   const progress = createProgress(process.stderr.isTTY === true && !ctx.options.json);
   return recordedRun(ctx, adapter ? `ingest --carrier ${adapter.id}` : 'ingest', async (runId, emit) => {
     const ingestCtx = { db, dataDir: ctx.options.dataDir, runId, onProgress: progress.update };
@@ -118,14 +121,14 @@ export async function ingestCommand(ctx: CommandContext, paths: readonly string[
       lock?.assertHeld();
       for (const r of await ingestPaths(ingestCtx, sheets, ingestOptions)) emit(r);
     }
-  });
+  }, audit);
 }
 
 /**
  * An `etl_runs` row around `work`, which reports each file as it is done through `emit`; then
  * the summary. Returns the exit code (1 when any file is bad). Shared by ingest and retry.
  */
-export async function recordedRun(ctx: CommandContext, command: string, work: (runId: number, emit: (r: FileResult) => void) => Promise<void>): Promise<number> {
+export async function recordedRun(ctx: CommandContext, command: string, work: (runId: number, emit: (r: FileResult) => void) => Promise<void>, audit?: AuditConfig): Promise<number> {
   const runId = await startRun(ctx.db, command);
   const results: FileResult[] = [];
   let failure: unknown;
@@ -134,6 +137,8 @@ export async function recordedRun(ctx: CommandContext, command: string, work: (r
       results.push(r);
       report(ctx, r);
     });
+    // the accounts these files loaded get their audit findings recomputed
+    if (audit !== undefined) await auditLoaded(ctx, results, audit);
   } catch (err) {
     failure = err;
     // the database lost between files (a look-up, a quarantine record) says so, like during a load

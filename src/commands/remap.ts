@@ -1,4 +1,6 @@
 /** `etl remap [--carrier X] [--dry-run]`: re-code loaded charge lines with the current maps and overrides. */
+import { recomputeFindings } from '../audit/store.js';
+import { auditConfigOf } from './audit.js';
 import { CARRIERS, findCarrier } from '../../carriers/index.js';
 import { refreshViews } from '../db/migrate.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -24,6 +26,8 @@ export async function remapCommand(ctx: CommandContext, opts: { carrier?: string
     result = await remapCharges(db, adapters, overrides, { dryRun, runId });
     // the views read `charges` live; re-created here only if their SQL changed (a new code)
     if (!dryRun) await refreshViews(db.db, db.dialect);
+    // the audit rules read the charge codes: re-coded lines may make or clear findings
+    if (!dryRun && result.lines > 0) await recomputeFindings(db, 'all', auditConfigOf(opts.config));
   } catch (err) {
     failure = err;
     throw err;

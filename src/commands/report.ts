@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describeError, EXIT, SystemError } from '../errors.js';
 import { loadChartLibrary } from '../report/chart-library.js';
+import { linkClientScript } from '../report/client-script.js';
 import { collectReportData } from '../report/data.js';
 import { renderReportHtml } from '../report/html.js';
 import { withOperatorData } from '../report/operators.js';
@@ -37,7 +38,7 @@ export async function reportCommand(ctx: CommandContext, opts: ReportOptions): P
   const base = await collectReportData(ctx.db, { generatedAt: generatedAt(), chartLibrary: { name: chart.name, version: chart.version } });
   await applyReportingCurrency(ctx, opts.config);
   const data = await withEmissionsAndCurrency(ctx.db, await withOperatorData(ctx.db, base, await operatorOverrides(ctx, opts.config)));
-  const html = renderReportHtml(data, chart);
+  const html = renderReportHtml(data, chart, linkClientScript());
   const out = path.resolve(opts.out);
   // Written beside the target and renamed, so a reader never sees half a page.
   const tmp = `${out}.${process.pid}.tmp`;

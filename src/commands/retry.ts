@@ -11,6 +11,7 @@ import { parseFate } from '../pipeline/fate.js';
 import { ingestPaths, type LandedCopy } from '../pipeline/ingest.js';
 import { operatorOverrides } from './charges.js';
 import type { CommandContext } from './context.js';
+import { auditConfigOf } from './audit.js';
 import { recordedRun, resolveCarrier } from './ingest.js';
 
 export async function retryCommand(ctx: CommandContext, ids: readonly string[], opts: { all?: boolean; carrier?: string; account?: string; config?: string }): Promise<number> {
@@ -58,6 +59,6 @@ export async function retryCommand(ctx: CommandContext, ids: readonly string[], 
       const options = { carriers: CARRIERS, overrides, retry: true, ...(carrier ? { carrier } : {}), ...(g.account !== null ? { account: g.account } : {}) };
       for (const r of await ingestPaths({ db, dataDir: ctx.options.dataDir, runId }, g.files, options)) emit(r);
     }
-  });
+  }, auditConfigOf(opts.config));
   return gone > 0 ? EXIT.dataProblem : code;
 }

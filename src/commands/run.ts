@@ -18,6 +18,8 @@ import { downloadWithRetries } from '../portal/session.js';
 import { ingestPaths, type FileResult } from '../pipeline/ingest.js';
 import { finishRun, startRun } from '../pipeline/runs.js';
 import { loadRunConfig, type AccountConfig, type RunConfig } from '../run-config.js';
+import { defaultAuditConfig } from '../audit/config.js';
+import { auditLoaded } from './audit.js';
 import { operatorOverrides } from './charges.js';
 import { printJson, type CommandContext } from './context.js';
 
@@ -172,9 +174,11 @@ export async function runCommand(ctx: CommandContext, opts: RunOptions, browserF
       out.log.error({ event: 'account_failed', carrier: a.carrier, account: a.account }, message);
       return { ...base, status: 'failed', error: message };
     }
-    const ingested = await ingestLock(() =>
-      ingestPaths({ db, dataDir: ctx.options.dataDir, runId }, files.map((f) => f.path), { carrier: adapter, carriers: CARRIERS, account: a.account, overrides }),
-    );
+    const ingested = await ingestLock(async () => {
+      const loaded = await ingestPaths({ db, dataDir: ctx.options.dataDir, runId }, files.map((f) => f.path), { carrier: adapter, carriers: CARRIERS, account: a.account, overrides });
+      await auditLoaded(ctx, loaded, config.audit ?? defaultAuditConfig());
+      return loaded;
+    });
     fileResults.push(...ingested);
     const now = new Date().toISOString();
     for (let i = 0; i < files.length; i++) {

@@ -13,13 +13,21 @@ import { analystMigration } from './migrations/0003-analyst.js';
 import { operatorsMigration } from './migrations/0004-operators.js';
 import { emissionsFxMigration } from './migrations/0009-emissions-fx.js';
 import { seedEmissionData } from '../emissions/seed.js';
+import { auditMigration } from './migrations/0008-audit.js';
 import type { Database } from './schema.js';
 import { viewStatements } from './views.js';
 
 function provider(dialect: Dialect) {
   return {
     async getMigrations() {
-      return { '0001-initial': initialMigration(dialect), '0002-portal': portalMigration(dialect), '0003-analyst': analystMigration(dialect), '0004-operators': operatorsMigration(dialect), '0009-emissions-fx': emissionsFxMigration(dialect) };
+      return {
+        '0001-initial': initialMigration(dialect),
+        '0002-portal': portalMigration(dialect),
+        '0003-analyst': analystMigration(dialect),
+        '0004-operators': operatorsMigration(dialect),
+        '0008-audit': auditMigration(dialect),
+        '0009-emissions-fx': emissionsFxMigration(dialect),
+      };
     },
   };
 }

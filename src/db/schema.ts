@@ -227,6 +227,44 @@ export interface FxRatesTable {
   loaded_at: Timestamp;
 }
 
+/** One audit finding (migration 0008-audit); recomputed per carrier and account, see src/audit/. */
+export interface AuditFindingsTable {
+  id: Generated<number>;
+  /** `rule` + the evidence's charge ids: unique, so a finding is never stored twice. */
+  finding_key: string;
+  rule: string;
+  severity: 'high' | 'medium' | 'info';
+  /** 1/true when the rule is a heuristic (it may be wrong), 0/false when it follows from the data. */
+  heuristic: ColumnType<boolean | number, boolean | number, boolean | number>;
+  carrier: string;
+  account_number: string;
+  invoice_id: number;
+  invoice_number: string;
+  invoice_date: string;
+  tracking_number: string | null;
+  currency: string;
+  /** Money at stake, in minor units of `currency` (0 for findings that are signals only). */
+  amount_minor: number;
+  explanation: string;
+  /** The evidence's charge ids, comma-separated, ascending. */
+  charge_ids: string;
+  /** JSON: `[{ "charge_id", "file", "row" }]`, one per charge line the finding rests on. */
+  evidence: string;
+  created_at: Timestamp;
+}
+
+/** Published surcharge rates (fuel) the drift rule compares against; loaded from a CSV (migration 0008). */
+export interface FuelRatesTable {
+  carrier: string;
+  charge_code: string;
+  valid_from: string;
+  valid_to: string | null;
+  /** The rate as a decimal text, percent: "18.25" = 18.25 %. */
+  rate_percent: string;
+  base: 'freight' | 'freight_and_surcharges';
+  source: string;
+}
+
 export interface Database {
   source_files: SourceFilesTable;
   invoices: InvoicesTable;
@@ -244,4 +282,6 @@ export interface Database {
   service_modes: ServiceModesTable;
   geo_centroids: GeoCentroidsTable;
   fx_rates: FxRatesTable;
+  audit_findings: AuditFindingsTable;
+  fuel_rates: FuelRatesTable;
 }

@@ -52,31 +52,9 @@ export function viewStatements(dialect: Dialect): string[] {
  */
 export function viewSelects(dialect: Dialect, exactText = false): Record<AnalystViewName, string> {
   const dec = (expr: string) => decimalSql(dialect, expr, 'i.currency', exactText);
-  const perCode = CHARGE_CODES.map(
-    (code) => `  ${dec(`SUM(CASE WHEN c.charge_code = '${code}' THEN c.amount_minor ELSE 0 END)`)} AS "${code}"`,
-  ).join(',\n');
   const reconciled = dialect === 'postgres' ? 'i.reconciled' : 'CASE WHEN i.reconciled IS NULL THEN NULL WHEN i.reconciled = 1 THEN 1 ELSE 0 END';
   return {
-    shipment_costs: `SELECT
-  s.id AS shipment_id,
-  i.carrier,
-  i.account_number,
-  i.invoice_number,
-  i.invoice_date,
-  s.tracking_number,
-  s.lead_tracking_number,
-  s.service,
-  s.ship_date,
-  s.zone,
-  s.billed_weight,
-  s.weight_unit,
-  i.currency,
-  ${dec('s.net_total_minor')} AS total,
-${perCode}
-FROM shipments s
-JOIN invoices i ON i.id = s.invoice_id
-LEFT JOIN charges c ON c.shipment_id = s.id
-GROUP BY s.id, i.id`,
+    shipment_costs: shipmentSelect(dialect, exactText, ['s.billed_weight', 's.weight_unit']),
     invoice_summary: `SELECT
   i.id AS invoice_id,
   i.carrier,
@@ -98,6 +76,7 @@ JOIN source_files f ON f.id = i.source_file_id`,
     ...analystViewSelects(dialect, exactText),
     shipment_emissions: shipmentEmissionsSelect(dialect),
     emissions_by_month: emissionsByMonthSelect(dialect),
+    ...dashboardViewSelects(dialect, exactText),
   };
 }
 
@@ -111,6 +90,9 @@ export const ANALYST_VIEW_NAMES = [
   'billed_weight_check',
   'shipment_emissions',
   'emissions_by_month',
+  'invoice_spend_by_month',
+  'unreconciled_invoices',
+  'unmapped_charges',
 ] as const;
 
 export type AnalystViewName = (typeof ANALYST_VIEW_NAMES)[number];
@@ -138,7 +120,7 @@ export interface ViewColumn {
 }
 
 export interface AnalystView {
-  readonly name: AnalystViewName;
+  readonly name: ExportName;
   /** Every column, in the view's order. */
   readonly columns: readonly ViewColumn[];
   /** Columns that order the rows uniquely (exports read in this order). */
@@ -281,15 +263,117 @@ export const ANALYST_VIEWS: Readonly<Record<AnalystViewName, AnalystView>> = Obj
     ],
     orderBy: ['carrier', 'account_number', 'month', 'mode'],
   },
+  invoice_spend_by_month: {
+    name: 'invoice_spend_by_month',
+    columns: [
+      ...text('carrier', 'account_number', 'month', 'currency'),
+      ...integer('invoice_count', 'shipment_count'),
+      ...money('spend'),
+      ...integer('spend_minor'),
+    ],
+    orderBy: ['carrier', 'account_number', 'month', 'currency'],
+  },
+  unreconciled_invoices: {
+    name: 'unreconciled_invoices',
+    columns: [
+      ...integer('invoice_id'),
+      ...text('carrier', 'account_number', 'invoice_number'),
+      ...date('invoice_date'),
+      ...text('month', 'currency'),
+      ...money('stated_total', 'net_total', 'difference'),
+      ...integer('stated_total_minor', 'net_total_minor', 'difference_minor'),
+      ...text('source_file'),
+    ],
+    orderBy: ['invoice_id'],
+  },
+  unmapped_charges: {
+    name: 'unmapped_charges',
+    columns: [
+      ...text('carrier', 'account_number', 'month', 'currency', 'charge_description'),
+      ...integer('charge_count'),
+      ...money('amount'),
+      ...integer('amount_minor', 'example_charge_id'),
+      ...text('example_file'),
+      ...integer('example_row'),
+    ],
+    orderBy: ['carrier', 'account_number', 'month', 'currency', 'charge_description'],
+  },
 });
 
 function isAnalystViewName(name: string): name is AnalystViewName {
   return (ANALYST_VIEW_NAMES as readonly string[]).includes(name);
 }
 
-/** The view called `name`, if exports may read it. */
+/**
+ * Tables exports read like views (`etl export --view audit_findings`): their SELECT adds the
+ * decimal amounts. They are not created as views (the name is the table's).
+ */
+export const TABLE_EXPORT_NAMES = ['audit_findings'] as const;
+export type ExportName = AnalystViewName | (typeof TABLE_EXPORT_NAMES)[number];
+
+export const TABLE_EXPORTS: Readonly<Record<(typeof TABLE_EXPORT_NAMES)[number], AnalystView>> = Object.freeze({
+  audit_findings: {
+    name: 'audit_findings',
+    columns: [
+      ...integer('id'),
+      ...text('rule', 'severity'),
+      { name: 'heuristic', kind: 'boolean' },
+      ...text('carrier', 'account_number', 'invoice_number'),
+      ...date('invoice_date'),
+      ...text('tracking_number', 'currency'),
+      ...money('amount'),
+      ...integer('amount_minor'),
+      ...text('explanation', 'charge_ids', 'evidence'),
+    ],
+    orderBy: ['id'],
+  },
+});
+
+/** The SELECT an export reads for `name`: a view's own SELECT, or a table's with its decimals. */
+export function exportSelect(dialect: Dialect, name: ExportName, exactText = false): string {
+  if (isAnalystViewName(name)) return viewSelects(dialect, exactText)[name];
+  return `SELECT a.*, ${decimalSql(dialect, 'a.amount_minor', 'a.currency', exactText)} AS amount FROM audit_findings a`;
+}
+
+/** True for the names that are views in the database (the others are tables read by exportSelect). */
+export function isCreatedView(name: string): boolean {
+  return isAnalystViewName(name);
+}
+
+/** The view (or table) called `name`, if exports may read it. */
 export function analystView(name: string): AnalystView | undefined {
-  return isAnalystViewName(name) ? ANALYST_VIEWS[name] : undefined;
+  if (isAnalystViewName(name)) return ANALYST_VIEWS[name];
+  return (TABLE_EXPORT_NAMES as readonly string[]).includes(name) ? TABLE_EXPORTS[name as (typeof TABLE_EXPORT_NAMES)[number]] : undefined;
+}
+
+/**
+ * `shipment_costs` and `cost_per_shipment`: one shipment per row with its total and one column
+ * per canonical charge code. They differ only in the shipment columns between `zone` and
+ * `currency` (`columns`), which stay in their published order: PostgreSQL's CREATE OR REPLACE
+ * may only append columns.
+ */
+function shipmentSelect(dialect: Dialect, exactText: boolean, columns: readonly string[]): string {
+  const dec = (expr: string) => decimalSql(dialect, expr, 'i.currency', exactText);
+  const perCode = CHARGE_CODES.map((code) => `  ${dec(`SUM(CASE WHEN c.charge_code = '${code}' THEN c.amount_minor ELSE 0 END)`)} AS "${code}"`).join(',\n');
+  return `SELECT
+  s.id AS shipment_id,
+  i.carrier,
+  i.account_number,
+  i.invoice_number,
+  i.invoice_date,
+  s.tracking_number,
+  s.lead_tracking_number,
+  s.service,
+  s.ship_date,
+  s.zone,
+${columns.map((c) => `  ${c},`).join('\n')}
+  i.currency,
+  ${dec('s.net_total_minor')} AS total,
+${perCode}
+FROM shipments s
+JOIN invoices i ON i.id = s.invoice_id
+LEFT JOIN charges c ON c.shipment_id = s.id
+GROUP BY s.id, i.id`;
 }
 
 /** `YYYY-MM` of `dateExpr` (a DATE in PostgreSQL, ISO text in SQLite). */
@@ -313,9 +397,6 @@ function roundFloatSql(dialect: Dialect, expr: string, digits: number): string {
  */
 function analystViewSelects(dialect: Dialect, exactText: boolean): Pick<Record<AnalystViewName, string>, 'cost_per_shipment' | 'spend_by_month' | 'surcharge_share' | 'billed_weight_check'> {
   const decimal = (expr: string, currencyExpr: string) => decimalSql(dialect, expr, currencyExpr, exactText);
-  const perCode = CHARGE_CODES.map(
-    (code) => `  ${decimal(`SUM(CASE WHEN c.charge_code = '${code}' THEN c.amount_minor ELSE 0 END)`, 'i.currency')} AS "${code}"`,
-  ).join(',\n');
   const month = monthSql(dialect, 'i.invoice_date');
   const share =
     dialect === 'postgres'
@@ -323,35 +404,10 @@ function analystViewSelects(dialect: Dialect, exactText: boolean): Pick<Record<A
       : `ROUND(CAST(t.surcharges_minor AS REAL) / NULLIF(t.total_minor, 0), ${SHARE_SCALE})`;
   const notSurcharges = NOT_SURCHARGES.map((c) => `'${c}'`).join(', ');
   return {
-    cost_per_shipment: costPerShipmentWithFx(dialect, `SELECT
-  s.id AS shipment_id,
-  i.carrier,
-  i.account_number,
-  i.invoice_number,
-  i.invoice_date,
-  s.tracking_number,
-  s.lead_tracking_number,
-  s.service,
-  s.ship_date,
-  s.zone,
-  s.package_count,
-  s.entered_weight,
-  s.billed_weight,
-  s.volumetric_weight,
-  s.weight_unit,
-  s.length,
-  s.width,
-  s.height,
-  s.dimension_unit,
-  s.receiver_postcode,
-  s.receiver_country,
-  i.currency,
-  ${decimal('s.net_total_minor', 'i.currency')} AS total,
-${perCode}
-FROM shipments s
-JOIN invoices i ON i.id = s.invoice_id
-LEFT JOIN charges c ON c.shipment_id = s.id
-GROUP BY s.id, i.id`, decimal),
+    cost_per_shipment: costPerShipmentWithFx(dialect, shipmentSelect(dialect, exactText, [
+      's.package_count', 's.entered_weight', 's.billed_weight', 's.volumetric_weight', 's.weight_unit',
+      's.length', 's.width', 's.height', 's.dimension_unit', 's.receiver_postcode', 's.receiver_country',
+    ]), decimal),
     spend_by_month: spendByMonthSql(dialect, monthSql(dialect, 'iv.invoice_date'), decimal),
     surcharge_share: `SELECT
   t.carrier,
@@ -431,3 +487,128 @@ FROM (
 ) x`,
   };
 }
+
+/**
+ * The views the dashboard reads (`etl report`), which analysts and exports can read too: spend
+ * per account and month (the invoices' own totals), the invoices that do not add up, and the
+ * charge descriptions without a canonical code, each with the first line to look at. Each
+ * carries exact integer `_minor` columns next to its decimals, for readers that add amounts up.
+ */
+function dashboardViewSelects(dialect: Dialect, exactText: boolean): Pick<Record<AnalystViewName, string>, 'invoice_spend_by_month' | 'unreconciled_invoices' | 'unmapped_charges'> {
+  const decimal = (expr: string, currencyExpr: string) => decimalSql(dialect, expr, currencyExpr, exactText);
+  const month = monthSql(dialect, 'i.invoice_date');
+  const bigint = dialect === 'postgres' ? 'BIGINT' : 'INTEGER';
+  const notReconciled = dialect === 'postgres' ? 'i.reconciled = FALSE' : 'i.reconciled = 0';
+  return {
+    invoice_spend_by_month: `SELECT
+  i.carrier,
+  i.account_number,
+  ${month} AS month,
+  i.currency,
+  COUNT(*) AS invoice_count,
+  CAST(SUM(i.shipment_count) AS ${bigint}) AS shipment_count,
+  ${decimal('SUM(i.net_total_minor)', 'i.currency')} AS spend,
+  CAST(SUM(i.net_total_minor) AS ${bigint}) AS spend_minor
+FROM invoices i
+GROUP BY i.carrier, i.account_number, ${month}, i.currency`,
+    unreconciled_invoices: `SELECT
+  i.id AS invoice_id,
+  i.carrier,
+  i.account_number,
+  i.invoice_number,
+  i.invoice_date,
+  ${month} AS month,
+  i.currency,
+  ${decimal('i.stated_total_minor', 'i.currency')} AS stated_total,
+  ${decimal('i.net_total_minor', 'i.currency')} AS net_total,
+  ${decimal('i.net_total_minor - i.stated_total_minor', 'i.currency')} AS difference,
+  i.stated_total_minor,
+  i.net_total_minor,
+  i.net_total_minor - i.stated_total_minor AS difference_minor,
+  f.original_name AS source_file
+FROM invoices i
+JOIN source_files f ON f.id = i.source_file_id
+WHERE ${notReconciled}`,
+    unmapped_charges: `SELECT
+  u.carrier,
+  u.account_number,
+  u.month,
+  u.currency,
+  u.charge_description,
+  u.charge_count,
+  ${decimal('u.amount_minor', 'u.currency')} AS amount,
+  u.amount_minor,
+  u.example_charge_id,
+  f.original_name AS example_file,
+  e.source_row AS example_row
+FROM (
+  SELECT
+    i.carrier,
+    i.account_number,
+    ${month} AS month,
+    c.currency,
+    c.charge_description,
+    COUNT(*) AS charge_count,
+    CAST(SUM(c.amount_minor) AS ${bigint}) AS amount_minor,
+    MIN(c.id) AS example_charge_id
+  FROM charges c
+  JOIN invoices i ON i.id = c.invoice_id
+  WHERE c.charge_code = 'unmapped'
+  GROUP BY i.carrier, i.account_number, ${month}, c.currency, c.charge_description
+) u
+JOIN charges e ON e.id = u.example_charge_id
+JOIN source_files f ON f.id = e.source_file_id`,
+  };
+}
+
+/**
+ * Row types of the views TypeScript reads (the dashboard), for `db.withTables<ViewTables>()`.
+ * Integer `_minor` sums may come back from PostgreSQL as text (bigint): read them with
+ * money.ts's exactMinorFrom.
+ */
+// a type alias, not an interface: kysely's withTables wants an index-signature-compatible record
+export type ViewTables = {
+  invoice_spend_by_month: {
+    carrier: string;
+    account_number: string;
+    month: string;
+    currency: string;
+    invoice_count: number | string;
+    shipment_count: number | string;
+    spend_minor: number | string;
+  };
+  spend_by_month: {
+    carrier: string;
+    account_number: string;
+    month: string;
+    charge_code: string;
+    currency: string;
+    charge_count: number | string;
+    amount_minor: number | string;
+  };
+  unreconciled_invoices: {
+    invoice_id: number;
+    carrier: string;
+    account_number: string;
+    invoice_number: string;
+    invoice_date: string;
+    month: string;
+    currency: string;
+    stated_total_minor: number | string | null;
+    net_total_minor: number | string;
+    difference_minor: number | string | null;
+    source_file: string;
+  };
+  unmapped_charges: {
+    carrier: string;
+    account_number: string;
+    month: string;
+    currency: string;
+    charge_description: string;
+    charge_count: number | string;
+    amount_minor: number | string;
+    example_charge_id: number;
+    example_file: string;
+    example_row: number;
+  };
+};

@@ -11,11 +11,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
-import { viewSelects, type AnalystView, type AnalystViewName } from '../db/views.js';
+import { exportSelect, isCreatedView, type AnalystView, type ExportName } from '../db/views.js';
 
 export type ViewRow = Readonly<Record<string, unknown>>;
 
-type Views = { [K in AnalystViewName]: Record<string, unknown> };
+type Views = { [K in ExportName]: Record<string, unknown> };
 
 /**
  * The view's rows in its stable order. SQLite reads the view's own SELECT with its money as
@@ -23,7 +23,9 @@ type Views = { [K in AnalystViewName]: Record<string, unknown> };
  * 4.5e13: an export never puts an amount through a float. PostgreSQL's numeric is exact already.
  */
 function viewQuery(db: Kysely<Database & Views>, view: AnalystView, dialect: Db['dialect']) {
-  const source = dialect === 'sqlite' ? sql<Record<string, unknown>>`(${sql.raw(viewSelects('sqlite', true)[view.name])})` : sql<Record<string, unknown>>`${sql.table(view.name)}`;
+  // a table exported like a view (audit_findings) is read through its SELECT on both databases
+  const source =
+    dialect === 'sqlite' || !isCreatedView(view.name) ? sql<Record<string, unknown>>`(${sql.raw(exportSelect(dialect, view.name, dialect === 'sqlite'))})` : sql<Record<string, unknown>>`${sql.table(view.name)}`;
   let q = db.selectFrom(source.as(view.name)).select(view.columns.map((c) => db.dynamic.ref<string>(c.name)));
   for (const o of view.orderBy) q = q.orderBy(db.dynamic.ref<string>(o));
   return q;

@@ -3,6 +3,7 @@
  * unit; the number of minor digits follows ISO 4217. Nothing here ever goes through a float.
  */
 import { SystemError } from '../errors.js';
+import { formatMinorDigits } from './minor-units.js';
 
 /** ISO 4217 currencies whose minor unit is not 2 digits. Everything else has 2. */
 const MINOR_DIGITS_EXCEPTIONS: Readonly<Record<string, number>> = {
@@ -23,11 +24,7 @@ export function minorDigitExceptions(): ReadonlyArray<readonly [string, number]>
 
 /** Formats minor units as a decimal string (`-1234` EUR → `-12.34`), exactly (bigint totals too). */
 export function formatMinor(minor: number | bigint, currency: string): string {
-  const digits = minorDigits(currency);
-  const sign = minor < 0 ? '-' : '';
-  const abs = (typeof minor === 'bigint' ? (minor < 0n ? -minor : minor) : Math.abs(minor)).toString().padStart(digits + 1, '0');
-  if (digits === 0) return sign + abs;
-  return `${sign}${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
+  return formatMinorDigits(minor, minorDigits(currency));
 }
 
 /**

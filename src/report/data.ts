@@ -8,9 +8,11 @@
  * portability notes in docs/schema.md): months come from `SUBSTR(CAST(invoice_date AS TEXT), 1, 7)`,
  * booleans are compared with `FALSE`, and sums are converted from PostgreSQL's numeric text.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { CARRIERS } from '../../carriers/index.js';
 import type { Db } from '../db/connect.js';
+import type { Database } from '../db/schema.js';
+import type { ViewTables } from '../db/views.js';
 import { SystemError } from '../errors.js';
 import { addMinor, exactMinorFrom, isSafeMinor, MAX_SAFE_MINOR, minorDigits, sumMinor } from '../model/money.js';
 
@@ -105,6 +107,29 @@ export interface FileIssuesRow {
   readonly invoices: ReadonlyArray<{ readonly account: string; readonly month: string }>;
 }
 
+/** Money at stake per rule at the filters' grain (month of the invoice the finding is on). */
+export interface AuditRuleRow extends Grain {
+  readonly rule: string;
+  readonly findings: number;
+  readonly amount_minor: number;
+}
+
+/** One finding, for the page's table of the largest ones. */
+export interface AuditFindingRow extends Grain {
+  readonly rule: string;
+  readonly severity: string;
+  readonly heuristic: boolean;
+  readonly invoice: string;
+  readonly tracking: string | null;
+  readonly amount_minor: number;
+  readonly explanation: string;
+  /** The charge lines it rests on, as `file row N`. */
+  readonly evidence: readonly string[];
+}
+
+/** The page ships at most this many findings (the largest amounts first); the rule rows count them all. */
+export const AUDIT_FINDINGS_SHIPPED = 500;
+
 export interface ReportData {
   readonly version: 1;
   readonly generated_at: string;
@@ -123,6 +148,8 @@ export interface ReportData {
   readonly unmapped: readonly UnmappedRow[];
   readonly unreconciled: readonly UnreconciledRow[];
   readonly files: readonly FileIssuesRow[];
+  readonly audit_rules: readonly AuditRuleRow[];
+  readonly audit_findings: readonly AuditFindingRow[];
 }
 
 /** An integer from the database, exactly (PostgreSQL returns SUM(bigint) as numeric text). */
@@ -214,66 +241,39 @@ function byKeys<T>(...keys: ReadonlyArray<(row: T) => string | number>): (a: T, 
   };
 }
 
-/** Reads everything the report shows from the database. */
-export async function collectReportData(handle: Db, meta: { readonly generatedAt: Date; readonly chartLibrary: { name: string; version: string } }): Promise<ReportData> {
-  const { db } = handle;
+type ViewDb = Kysely<Database & ViewTables>;
+
+/** The analyst views, readable with kysely: the dashboard reads the views, never its own copies of them. */
+function views(handle: Db): ViewDb {
+  return handle.db.withTables<ViewTables>();
+}
+
+const grainKeys = [(r: Grain) => r.month, (r: Grain) => r.carrier, (r: Grain) => r.account, (r: Grain) => r.currency] as const;
+const byGrain = byKeys<Grain>(...grainKeys);
+
+/** Spend cards and chart: the `invoice_spend_by_month` view. */
+export async function spendSection(handle: Db): Promise<SpendRow[]> {
+  const rows = await views(handle).selectFrom('invoice_spend_by_month').selectAll().execute();
+  return rows
+    .map((r) => ({ carrier: r.carrier, account: r.account_number, month: r.month, currency: r.currency, invoices: int(r.invoice_count), shipments: int(r.shipment_count), spend_minor: int(r.spend_minor) }))
+    .sort(byGrain);
+}
+
+/** Surcharge chart: the `spend_by_month` view, less the codes that are not surcharges. */
+export async function surchargeSection(handle: Db): Promise<SurchargeRow[]> {
+  const rows = await views(handle).selectFrom('spend_by_month').selectAll().where('charge_code', 'not in', [...NOT_SURCHARGES]).execute();
+  return rows
+    .map((r) => ({ carrier: r.carrier, account: r.account_number, month: r.month, currency: r.currency, code: r.charge_code, lines: int(r.charge_count), amount_minor: int(r.amount_minor) }))
+    .sort(byKeys<SurchargeRow>(...grainKeys, (r) => r.code));
+}
+
+/**
+ * Shipment histogram: shipment totals grouped by their exact value; the bins are chosen per
+ * currency from the whole distribution, then each group's distinct totals are counted into them.
+ */
+export async function shipmentSection(handle: Db): Promise<{ shipment_bins: Record<string, ShipmentBins>; shipments: ShipmentBinRow[] }> {
   const invMonth = month('i.invoice_date');
-
-  const spendRows = await db
-    .selectFrom('invoices as i')
-    .select([
-      'i.carrier',
-      'i.account_number',
-      invMonth.as('month'),
-      'i.currency',
-      sql<number>`count(*)`.as('invoices'),
-      sql<number>`sum(i.shipment_count)`.as('shipments'),
-      sql<number>`sum(i.net_total_minor)`.as('spend_minor'),
-    ])
-    .groupBy(['i.carrier', 'i.account_number', invMonth, 'i.currency'])
-    .execute();
-  const spend: SpendRow[] = spendRows
-    .map((r) => ({
-      carrier: r.carrier,
-      account: r.account_number,
-      month: r.month,
-      currency: r.currency,
-      invoices: int(r.invoices),
-      shipments: int(r.shipments),
-      spend_minor: int(r.spend_minor),
-    }))
-    .sort(byKeys((r) => r.month, (r) => r.carrier, (r) => r.account, (r) => r.currency));
-
-  const surchargeRows = await db
-    .selectFrom('charges as c')
-    .innerJoin('invoices as i', 'i.id', 'c.invoice_id')
-    .select([
-      'i.carrier',
-      'i.account_number',
-      invMonth.as('month'),
-      'c.currency',
-      'c.charge_code',
-      sql<number>`count(*)`.as('lines'),
-      sql<number>`sum(c.amount_minor)`.as('amount_minor'),
-    ])
-    .where('c.charge_code', 'not in', [...NOT_SURCHARGES])
-    .groupBy(['i.carrier', 'i.account_number', invMonth, 'c.currency', 'c.charge_code'])
-    .execute();
-  const surcharges: SurchargeRow[] = surchargeRows
-    .map((r) => ({
-      carrier: r.carrier,
-      account: r.account_number,
-      month: r.month,
-      currency: r.currency,
-      code: r.charge_code,
-      lines: int(r.lines),
-      amount_minor: int(r.amount_minor),
-    }))
-    .sort(byKeys((r) => r.month, (r) => r.carrier, (r) => r.account, (r) => r.currency, (r) => r.code));
-
-  // Shipment totals grouped by their exact value: the bins are chosen per currency from the
-  // whole distribution, then each group's distinct totals are counted into them.
-  const totals = await db
+  const totals = await handle.db
     .selectFrom('shipments as s')
     .innerJoin('invoices as i', 'i.id', 's.invoice_id')
     .select(['i.carrier', 'i.account_number', invMonth.as('month'), 'i.currency', 's.net_total_minor', sql<number>`count(*)`.as('n')])
@@ -305,87 +305,51 @@ export async function collectReportData(handle: Db, meta: { readonly generatedAt
   }
   const shipments: ShipmentBinRow[] = [...binned.values()]
     .map((b) => ({ ...b.row, shipments: b.shipments, total_minor: b.total_minor }))
-    .sort(byKeys((r) => r.month, (r) => r.carrier, (r) => r.account, (r) => r.currency, (r) => r.bin));
+    .sort(byKeys<ShipmentBinRow>(...grainKeys, (r) => r.bin));
+  return { shipment_bins, shipments };
+}
 
-  const unmappedRows = await db
-    .selectFrom('charges as c')
-    .innerJoin('invoices as i', 'i.id', 'c.invoice_id')
-    .select([
-      'i.carrier',
-      'i.account_number',
-      invMonth.as('month'),
-      'c.currency',
-      'c.charge_description',
-      sql<number>`count(*)`.as('lines'),
-      sql<number>`sum(c.amount_minor)`.as('amount_minor'),
-      sql<number>`min(c.id)`.as('example_id'),
-    ])
-    .where('c.charge_code', '=', 'unmapped')
-    .groupBy(['i.carrier', 'i.account_number', invMonth, 'c.currency', 'c.charge_description'])
-    .execute();
-  const examples = new Map<number, { file: string; row: number }>();
-  const exampleIds = unmappedRows.map((r) => int(r.example_id));
-  for (let k = 0; k < exampleIds.length; k += 500) {
-    const ex = await db
-      .selectFrom('charges as c')
-      .innerJoin('source_files as f', 'f.id', 'c.source_file_id')
-      .select(['c.id', 'f.original_name', 'c.source_row'])
-      .where('c.id', 'in', exampleIds.slice(k, k + 500))
-      .execute();
-    for (const e of ex) examples.set(int(e.id), { file: e.original_name, row: e.source_row });
-  }
-  const unmapped: UnmappedRow[] = unmappedRows
-    .map((r) => {
-      const ex = examples.get(int(r.example_id));
-      return {
-        carrier: r.carrier,
-        account: r.account_number,
-        month: r.month,
-        currency: r.currency,
-        description: r.charge_description,
-        lines: int(r.lines),
-        amount_minor: int(r.amount_minor),
-        example_file: ex?.file ?? '',
-        example_row: ex?.row ?? 0,
-      };
-    })
+/** Unmapped table: the `unmapped_charges` view (its example line is the group's first charge). */
+export async function unmappedSection(handle: Db): Promise<UnmappedRow[]> {
+  const rows = await views(handle).selectFrom('unmapped_charges').selectAll().execute();
+  return rows
+    .map((r) => ({
+      carrier: r.carrier,
+      account: r.account_number,
+      month: r.month,
+      currency: r.currency,
+      description: r.charge_description,
+      lines: int(r.charge_count),
+      amount_minor: int(r.amount_minor),
+      example_file: r.example_file,
+      example_row: r.example_row,
+    }))
     .sort(byKeys((r) => r.carrier, (r) => r.description, (r) => r.month, (r) => r.account, (r) => r.currency));
+}
 
-  const unreconciledRows = await db
-    .selectFrom('invoices as i')
-    .innerJoin('source_files as f', 'f.id', 'i.source_file_id')
-    .select([
-      'i.carrier',
-      'i.account_number',
-      'i.invoice_number',
-      sql<string>`cast(i.invoice_date as text)`.as('invoice_date'),
-      invMonth.as('month'),
-      'i.currency',
-      'i.stated_total_minor',
-      'i.net_total_minor',
-      'f.original_name',
-    ])
-    .where(sql<boolean>`i.reconciled = FALSE`)
-    .execute();
-  const unreconciled: UnreconciledRow[] = unreconciledRows
-    .map((r) => {
-      const stated = int(r.stated_total_minor);
-      const net = int(r.net_total_minor);
-      return {
-        carrier: r.carrier,
-        account: r.account_number,
-        month: r.month,
-        currency: r.currency,
-        invoice: r.invoice_number,
-        invoice_date: r.invoice_date,
-        stated_minor: stated,
-        net_minor: net,
-        difference_minor: add(net, -stated, `invoice ${r.invoice_number}'s difference`),
-        file: r.original_name,
-      };
-    })
+/** Unreconciled table: the `unreconciled_invoices` view. */
+export async function unreconciledSection(handle: Db): Promise<UnreconciledRow[]> {
+  const rows = await views(handle).selectFrom('unreconciled_invoices').selectAll().execute();
+  return rows
+    .map((r) => ({
+      carrier: r.carrier,
+      account: r.account_number,
+      month: r.month,
+      currency: r.currency,
+      invoice: r.invoice_number,
+      invoice_date: r.invoice_date,
+      stated_minor: int(r.stated_total_minor),
+      net_minor: int(r.net_total_minor),
+      difference_minor: int(r.difference_minor),
+      file: r.source_file,
+    }))
     .sort(byKeys((r) => r.invoice_date, (r) => r.carrier, (r) => r.account, (r) => r.invoice));
+}
 
+/** Data-quality table: stored issues per file, with the file's first error (else warning, else note). */
+export async function fileIssuesSection(handle: Db): Promise<FileIssuesRow[]> {
+  const { db } = handle;
+  const invMonth = month('i.invoice_date');
   const issueCounts = await db
     .selectFrom('data_issues as d')
     .select(['d.source_file_id', 'd.file_name', 'd.severity', sql<number>`count(*)`.as('n'), sql<number>`min(d.id)`.as('first_id')])
@@ -451,9 +415,61 @@ export async function collectReportData(handle: Db, meta: { readonly generatedAt
       };
     })
     .sort(byKeys((r) => -r.errors, (r) => -r.warnings, (r) => -r.infos, (r) => r.file));
+  return files;
+}
+
+/** Audit section: findings per rule at the filters' grain, and the largest findings with their evidence. */
+export async function auditSection(handle: Db): Promise<{ audit_rules: AuditRuleRow[]; audit_findings: AuditFindingRow[] }> {
+  const { db } = handle;
+  const m = month('a.invoice_date');
+  const grouped = await db
+    .selectFrom('audit_findings as a')
+    .select(['a.carrier', 'a.account_number', m.as('month'), 'a.currency', 'a.rule', sql<number>`count(*)`.as('n'), sql<number>`sum(a.amount_minor)`.as('amount')])
+    .groupBy(['a.carrier', 'a.account_number', m, 'a.currency', 'a.rule'])
+    .execute();
+  const audit_rules = grouped
+    .map((r) => ({ carrier: r.carrier, account: r.account_number, month: r.month, currency: r.currency, rule: r.rule, findings: int(r.n), amount_minor: int(r.amount) }))
+    .sort(byKeys<AuditRuleRow>(...grainKeys, (r) => r.rule));
+  const top = await db
+    .selectFrom('audit_findings as a')
+    .select(['a.id', 'a.carrier', 'a.account_number', m.as('month'), 'a.currency', 'a.rule', 'a.severity', 'a.heuristic', 'a.invoice_number', 'a.tracking_number', 'a.amount_minor', 'a.explanation', 'a.evidence'])
+    .orderBy('a.amount_minor', 'desc')
+    .orderBy('a.id')
+    .limit(AUDIT_FINDINGS_SHIPPED)
+    .execute();
+  const audit_findings = top.map((r) => ({
+    carrier: r.carrier,
+    account: r.account_number,
+    month: r.month,
+    currency: r.currency,
+    rule: r.rule,
+    severity: r.severity,
+    heuristic: r.heuristic === true || r.heuristic === 1,
+    invoice: r.invoice_number,
+    tracking: r.tracking_number,
+    amount_minor: int(r.amount_minor),
+    explanation: r.explanation,
+    evidence: (JSON.parse(r.evidence) as Array<{ file: string; row: number }>).map((e) => `${e.file} row ${e.row}`),
+  }));
+  return { audit_rules, audit_findings };
+}
+
+/**
+ * Reads everything the report shows from the database: one function per section (a new section
+ * is one more function here and one more client module, src/report/client/), then the filter
+ * dimensions (carriers, accounts, months, currencies) from what the sections hold.
+ */
+export async function collectReportData(handle: Db, meta: { readonly generatedAt: Date; readonly chartLibrary: { name: string; version: string } }): Promise<ReportData> {
+  const spend = await spendSection(handle);
+  const surcharges = await surchargeSection(handle);
+  const { shipment_bins, shipments } = await shipmentSection(handle);
+  const unmapped = await unmappedSection(handle);
+  const unreconciled = await unreconciledSection(handle);
+  const files = await fileIssuesSection(handle);
+  const { audit_rules, audit_findings } = await auditSection(handle);
 
   const currencies: Record<string, number> = {};
-  for (const cur of [...new Set([...spend.map((r) => r.currency), ...surcharges.map((r) => r.currency), ...unmapped.map((r) => r.currency)])].sort()) {
+  for (const cur of [...new Set([...spend.map((r) => r.currency), ...surcharges.map((r) => r.currency), ...unmapped.map((r) => r.currency), ...audit_rules.map((r) => r.currency)])].sort()) {
     currencies[cur] = minorDigits(cur);
   }
   const carrierIds = [...new Set([...spend.map((r) => r.carrier), ...files.map((f) => f.carrier)])];
@@ -474,6 +490,7 @@ export async function collectReportData(handle: Db, meta: { readonly generatedAt
   assertSummable('surcharge', surcharges, (r) => r.amount_minor);
   assertSummable('shipment', shipments, (r) => r.total_minor);
   assertSummable('unmapped charge', unmapped, (r) => r.amount_minor);
+  assertSummable('audit', audit_rules, (r) => r.amount_minor);
   return {
     version: 1,
     generated_at: meta.generatedAt.toISOString(),
@@ -491,5 +508,7 @@ export async function collectReportData(handle: Db, meta: { readonly generatedAt
     unmapped,
     unreconciled,
     files,
+    audit_rules,
+    audit_findings,
   };
 }

@@ -70,7 +70,8 @@ export interface EmissionsData {
   readonly factors: readonly EmissionsFactorRow[];
 }
 
-export interface EmissionsCurrencyReportData extends ReportData {
+/** What this module adds to the page's data. */
+export interface EmissionsCurrencyParts {
   readonly reporting: ReportingData;
   readonly emissions: EmissionsData;
 }
@@ -80,7 +81,7 @@ function reasonGroup(reason: string): string {
   return reason.startsWith('domestic (') ? 'domestic: one country centroid gives no distance (needs postcode coordinates)' : reason;
 }
 
-export async function withEmissionsAndCurrency<T extends ReportData>(db: Db, data: T): Promise<T & EmissionsCurrencyReportData> {
+export async function withEmissionsAndCurrency<T extends ReportData>(db: Db, data: T): Promise<T & EmissionsCurrencyParts> {
   const k = db.db;
   const currency = await reportingCurrency(k);
   const month = sql.ref('month');

@@ -3,9 +3,11 @@
  * page's script all inline), so it opens from a mail attachment or a file share with no network.
  */
 import type { ChartLibrary } from './chart-library.js';
-import { CLIENT_JS } from './client.js';
-import type { ReportData } from './data.js';
-import { EMISSIONS_CARD_HTML, EMISSIONS_CURRENCY_CSS, EMISSIONS_CURRENCY_JS, REPORTING_TOTAL_HTML } from './emissions-currency-client.js';
+import type { EmissionsCurrencyParts } from './emissions-currency.js';
+import type { OperatorReportData } from './operators.js';
+
+/** What the page embeds as JSON and its script (src/report/client/) reads. */
+export type PageData = OperatorReportData & EmissionsCurrencyParts;
 
 /** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`, no JS line separators). */
 export function scriptJson(value: unknown): string {
@@ -83,7 +85,15 @@ tr.empty td { color: var(--ok); font-style: italic; padding: 12px 10px; }
 .badge.loaded { background: #dcfce7; color: #166534; } .badge.quarantined { background: #fee2e2; color: #991b1b; } .badge.superseded { background: #e0e7ff; color: #3730a3; }
 .more { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
 .muted { color: var(--muted); } #currency-cards .none { grid-column: 1 / -1; margin: 4px 0; }
+.audit-head { display: flex; align-items: baseline; gap: 16px; } .audit-head label { font-size: 12px; color: var(--muted); }
+.audit-head select { font: inherit; font-size: 13px; margin-left: 6px; padding: 3px 6px; border: 1px solid #cbd5e1; border-radius: 6px; }
+.card.wide .chart.audit { height: 240px; } h2.top { margin-top: 14px; }
 footer { color: var(--muted); font-size: 12px; padding: 0 32px 28px; max-width: 1480px; margin: 0 auto; }
+.reporting { margin: 0 0 10px; padding: 10px 14px; background: var(--card); border: 1px solid var(--line); border-radius: 10px; }
+.reporting .big { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; margin-right: 10px; }
+.reporting .note { color: var(--muted); font-size: 12.5px; } .reporting .warnc { color: var(--warn); font-weight: 600; }
+h3.minor { font-size: 12px; margin: 14px 0 4px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; }
+tr.total td { font-weight: 650; border-top: 1px solid var(--line); }
 @media (max-width: 900px) { .grid { grid-template-columns: 1fr; } .kpis { grid-template-columns: repeat(2, 1fr); } }
 `;
 
@@ -95,7 +105,7 @@ function databaseLabel(safeUrl: string): string {
 }
 
 /** The whole page. */
-export function renderReportHtml(data: ReportData, chart: ChartLibrary): string {
+export function renderReportHtml(data: PageData, chart: ChartLibrary, clientScript: string): string {
   const files = new Set(data.files.map((f) => f.file)).size;
   const invoices = data.spend.reduce((s, r) => s + r.invoices, 0);
   const period = data.months.length > 0 ? `, ${data.months[0] ?? ''} to ${data.months[data.months.length - 1] ?? ''}` : '';
@@ -106,7 +116,7 @@ export function renderReportHtml(data: ReportData, chart: ChartLibrary): string 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="etl report">
 <title>Carrier invoice report</title>
-<style>${CSS}${EMISSIONS_CURRENCY_CSS}</style>
+<style>${CSS}</style>
 </head>
 <body>
 <header>
@@ -131,13 +141,18 @@ export function renderReportHtml(data: ReportData, chart: ChartLibrary): string 
   </section>
   <section class="currencies" aria-label="Spend by currency">
     <div class="head"><h2>Spend by currency</h2><span class="sub">Currencies are never added together. Click one to show it in the charts.</span></div>
-    ${REPORTING_TOTAL_HTML}
+    <div id="reporting-total" class="reporting"></div>
     <div id="currency-cards"></div>
   </section>
   <section class="grid">
     <div class="card wide"><h2 id="spend-title">Spend per carrier per month</h2><p class="sub" id="spend-sub"></p><div class="chart"><canvas id="chart-spend" role="img" aria-label="Spend per carrier per month"></canvas></div></div>
     <div class="card"><h2 id="ship-title">Cost per shipment</h2><p class="sub" id="ship-sub"></p><div class="chart"><canvas id="chart-shipments" role="img" aria-label="Histogram of shipment totals"></canvas></div></div>
     <div class="card"><h2 id="sur-title">Top surcharges</h2><p class="sub" id="sur-sub"></p><div class="chart"><canvas id="chart-surcharges" role="img" aria-label="Surcharges by charge code and carrier"></canvas></div></div>
+  </section>
+  <section class="grid" aria-label="Audit">
+    <div class="card wide"><div class="audit-head"><h2>Audit: money at stake by rule</h2><label>Rule <select id="f-audit-rule"></select></label></div><p class="sub" id="audit-sub"></p><div class="chart audit"><canvas id="chart-audit" role="img" aria-label="Money at stake by audit rule and carrier"></canvas></div>
+      <h2 class="top">Largest findings</h2><p class="sub">The charge lines each finding rests on (file and row) are its evidence; <code>etl audit</code> and <code>etl export --view audit_findings</code> list them all. README: Audit says what each rule needs and where it stops.</p>
+      <div class="scroll"><table id="t-audit"></table></div><p class="more" id="t-audit-more"></p></div>
   </section>
   <section class="tables">
     <div class="card"><h2>Unreconciled invoices</h2><p class="sub">The charges do not add up to the total the invoice states. Difference = sum of charges &minus; stated total.</p>
@@ -146,7 +161,10 @@ export function renderReportHtml(data: ReportData, chart: ChartLibrary): string 
       <div class="scroll"><table id="t-unmapped"></table></div><p class="more" id="t-unmapped-more"></p></div>
     <div class="card"><h2>Charge-map overrides in use</h2><p class="sub">Set by operators (<code>etl charges map</code> or the config file's <code>charges:</code>); they win over the built-in charge maps. Lines = loaded charge lines the override matches and that carry its code.</p>
       <div class="scroll"><table id="t-overrides"></table></div><p class="more" id="t-overrides-more"></p></div>
-    ${EMISSIONS_CARD_HTML}
+    <div class="card" id="emissions"><h2>Emissions</h2><p class="sub">Estimated transport emissions (kg CO2e): weight &times; great-circle distance between country centroids &times; distance adjustment &times; emission factor per tonne-km for the service's mode. Estimates, not measurements: see docs/emissions.md for the method and its limits. Shipments without an estimate are counted with the reason.</p>
+      <div class="scroll"><table id="t-emissions"></table></div>
+      <h3 class="minor">Not computed, why</h3><div class="scroll"><table id="t-emissions-reasons"></table></div>
+      <h3 class="minor">Emission factors (estimates = shipments using each)</h3><div class="scroll"><table id="t-emissions-factors"></table></div></div>
     <div class="card"><h2>Data-quality issues by file</h2><p class="sub">Files with stored issues, errors first. Files without current invoices (quarantined, superseded) are filtered by carrier and account only.</p>
       <div class="scroll"><table id="t-files"></table></div><p class="more" id="t-files-more"></p></div>
   </section>
@@ -154,8 +172,7 @@ export function renderReportHtml(data: ReportData, chart: ChartLibrary): string 
 <footer>Amounts are summed in integer minor units and shown with their currency (ISO 4217 decimals). Spend is by invoice date and includes VAT lines. Charts: Chart.js ${escapeHtml(chart.version)} (MIT), embedded.</footer>
 <script type="application/json" id="report-data">${scriptJson(data)}</script>
 <script>${chart.source}</script>
-<script>${CLIENT_JS}</script>
-<script>${EMISSIONS_CURRENCY_JS}</script>
+<script>${clientScript}</script>
 </body>
 </html>
 `;

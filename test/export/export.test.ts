@@ -163,6 +163,16 @@ for (const dialect of DIALECTS) {
           { invoice_id: inv.id, shipment_id: null, tracking_number: null, charge_code: 'adjustment', charge_description: '@credit', amount_minor: -1250, incentive_minor: null, currency: 'KWD', source_file_id: file.id, source_row: 2 },
         ])
         .execute();
+      // an invoice that does not add up, with a charge no map knows (unreconciled_invoices, unmapped_charges)
+      const short = await k
+        .insertInto('invoices')
+        .values({ carrier: 'zz-test', account_number: '007', invoice_number: '-0043', invoice_date: '2025-08-01', currency: 'KWD', stated_total_minor: 1000, net_total_minor: 750, reconciled: dialect === 'postgres' ? false : 0, shipment_count: 0, charge_count: 1, source_file_id: file.id, source_row: 3 })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await k
+        .insertInto('charges')
+        .values({ invoice_id: short.id, shipment_id: null, tracking_number: null, charge_code: 'unmapped', charge_description: '=odd fee', amount_minor: 750, incentive_minor: null, currency: 'KWD', source_file_id: file.id, source_row: 4 })
+        .execute();
     });
 
     test('every analyst view queries, with exactly the columns views.ts describes', async () => {

@@ -1,0 +1,126 @@
+/**
+ * The one place that knows which columns the audit rules read: everything else works on
+ * model.ts's facts. When the real-file fidelity work (issue 10) lands, the UPS audited weights
+ * move to their own columns: `declaredWeight` should then read `shipments.declared_weight`
+ * (today `entered_weight`), and a `charges.adjustment_kind` lets duplicate billing and
+ * charges-after-credit tell a correction from a re-bill by the carrier's own flag instead of by
+ * sign and invoice. See the README's "Audit" section.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.js';
+import { exactMinorFrom } from '../model/money.js';
+import type { AuditFacts, ChargeFact, ShipmentFact } from './model.js';
+import type { Divisor } from './rules/dim-weight.js';
+import type { FuelRate } from './rules/rate-drift.js';
+
+/** A carrier account: the scope findings are recomputed in. */
+export interface AccountScope {
+  readonly carrier: string;
+  readonly account: string;
+}
+
+const int = (v: unknown, what: string): number => exactMinorFrom(v, `audit: ${what}`);
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** The charge lines and shipments of one carrier account, as facts. */
+export async function readFacts(handle: Db, scope: AccountScope): Promise<AuditFacts> {
+  const { db } = handle;
+  const charges = await db
+    .selectFrom('charges as c')
+    .innerJoin('invoices as i', 'i.id', 'c.invoice_id')
+    .innerJoin('source_files as f', 'f.id', 'c.source_file_id')
+    .select([
+      'c.id',
+      'c.invoice_id',
+      'i.invoice_number',
+      sql<string>`cast(i.invoice_date as text)`.as('invoice_date'),
+      'i.carrier',
+      'i.account_number',
+      'c.currency',
+      'c.shipment_id',
+      'c.tracking_number',
+      'c.charge_code',
+      'c.charge_description',
+      'c.amount_minor',
+      'f.original_name',
+      'c.source_file_id',
+      'c.source_row',
+    ])
+    .where('i.carrier', '=', scope.carrier)
+    .where('i.account_number', '=', scope.account)
+    .orderBy('c.id')
+    .execute();
+  const shipments = await db
+    .selectFrom('shipments as s')
+    .innerJoin('invoices as i', 'i.id', 's.invoice_id')
+    .select([
+      's.id',
+      's.invoice_id',
+      'i.carrier',
+      's.tracking_number',
+      sql<string | null>`cast(s.ship_date as text)`.as('ship_date'),
+      's.entered_weight',
+      's.billed_weight',
+      's.weight_unit',
+      's.length',
+      's.width',
+      's.height',
+      's.dimension_unit',
+      's.receiver_postcode',
+      's.receiver_country',
+    ])
+    .where('i.carrier', '=', scope.carrier)
+    .where('i.account_number', '=', scope.account)
+    .orderBy('s.id')
+    .execute();
+  return {
+    charges: charges.map(
+      (c): ChargeFact => ({
+        id: int(c.id, 'charge id'),
+        invoiceId: int(c.invoice_id, 'invoice id'),
+        invoiceNumber: c.invoice_number,
+        invoiceDate: c.invoice_date,
+        carrier: c.carrier,
+        account: c.account_number,
+        currency: c.currency,
+        shipmentId: c.shipment_id === null ? null : int(c.shipment_id, 'shipment id'),
+        trackingNumber: c.tracking_number,
+        code: c.charge_code,
+        description: c.charge_description,
+        amountMinor: int(c.amount_minor, 'charge amount'),
+        file: c.original_name,
+        sourceFileId: int(c.source_file_id, 'source file id'),
+        row: c.source_row,
+      }),
+    ),
+    shipments: shipments.map(
+      (s): ShipmentFact => ({
+        id: int(s.id, 'shipment id'),
+        invoiceId: int(s.invoice_id, 'invoice id'),
+        carrier: s.carrier,
+        trackingNumber: s.tracking_number,
+        shipDate: s.ship_date,
+        declaredWeight: num(s.entered_weight),
+        billedWeight: num(s.billed_weight),
+        weightUnit: s.weight_unit,
+        length: num(s.length),
+        width: num(s.width),
+        height: num(s.height),
+        dimensionUnit: s.dimension_unit,
+        receiverPostcode: s.receiver_postcode,
+        receiverCountry: s.receiver_country,
+        receiverCompany: null,
+      }),
+    ),
+  };
+}
+
+export async function readDivisors(handle: Db): Promise<Divisor[]> {
+  const rows = await handle.db.selectFrom('volumetric_divisors').selectAll().execute();
+  return rows.map((r) => ({ carrier: r.carrier, dimensionUnit: r.dimension_unit, weightUnit: r.weight_unit, divisor: Number(r.divisor) }));
+}
+
+export async function readFuelRates(handle: Db): Promise<FuelRate[]> {
+  const rows = await handle.db.selectFrom('fuel_rates').select(['carrier', 'charge_code', sql<string>`cast(valid_from as text)`.as('valid_from'), sql<string | null>`cast(valid_to as text)`.as('valid_to'), 'rate_percent', 'base', 'source']).orderBy('valid_from').execute();
+  return rows.map((r) => ({ carrier: r.carrier, chargeCode: r.charge_code, validFrom: r.valid_from, validTo: r.valid_to, ratePercent: r.rate_percent, base: r.base, source: r.source }));
+}

@@ -1,0 +1,60 @@
+/**
+ * `etl audit [--all] [--fuel-rates <csv>] [--since D] [--json]`: the audit findings' summary
+ * (findings and money at stake per rule, carrier and currency), exit 0 whatever it finds.
+ * `--all` recomputes every account's findings first (after changing the `audit:` config or the
+ * fuel rates); loads recompute the accounts they loaded themselves (auditLoaded).
+ */
+import path from 'node:path';
+import { readFuelRatesFile, replaceFuelRates } from '../audit/fuel-rates.js';
+import { recomputeFindings, scopesOfFiles, summarizeFindings } from '../audit/store.js';
+import type { AuditConfig } from '../audit/config.js';
+import { EXIT, UsageError } from '../errors.js';
+import { formatMinor } from '../model/money.js';
+import type { FileResult } from '../pipeline/ingest.js';
+import { loadAuditConfig } from '../run-config.js';
+import { printJson, type CommandContext } from './context.js';
+
+export interface AuditOptions {
+  readonly all?: boolean;
+  readonly since?: string;
+  readonly fuelRates?: string;
+  readonly config?: string;
+}
+
+/** The config's `audit:` section: `--config`, else ETL_CONFIG, else ./etl.config.yaml when it exists. */
+export function auditConfigOf(config: string | undefined, env: NodeJS.ProcessEnv = process.env): AuditConfig {
+  const explicit = config ?? env.ETL_CONFIG;
+  return loadAuditConfig(path.resolve(explicit ?? 'etl.config.yaml'), explicit !== undefined);
+}
+
+/** After a load: recompute the findings of the accounts whose invoices these files loaded. */
+export async function auditLoaded(ctx: CommandContext, results: readonly FileResult[], config: AuditConfig): Promise<void> {
+  const ids = results.filter((r) => r.status === 'loaded' && r.sourceFileId !== null).map((r) => r.sourceFileId as number);
+  if (ids.length === 0) return;
+  const scopes = await scopesOfFiles(ctx.db, ids);
+  const done = await recomputeFindings(ctx.db, scopes, config);
+  ctx.out.log.info({ event: 'audit', accounts: done.accounts, findings: done.findings }, 'audit findings recomputed');
+}
+
+export async function auditCommand(ctx: CommandContext, opts: AuditOptions): Promise<number> {
+  if (opts.since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.since)) throw new UsageError(`--since ${opts.since}: expected a date YYYY-MM-DD`);
+  const config = auditConfigOf(opts.config);
+  const ratesFile = opts.fuelRates ?? config.rate_drift.ratesFile;
+  if (ratesFile !== undefined && (opts.all === true || opts.fuelRates !== undefined)) await replaceFuelRates(ctx.db, readFuelRatesFile(ratesFile));
+  let recomputed: { accounts: number; findings: number } | undefined;
+  if (opts.all === true || opts.fuelRates !== undefined) recomputed = await recomputeFindings(ctx.db, 'all', config);
+  const rows = await summarizeFindings(ctx.db, opts.since);
+  if (ctx.options.json) {
+    printJson({ recomputed: recomputed ?? null, since: opts.since ?? null, summary: rows.map((r) => ({ ...r, amount: formatMinor(r.amount_minor, r.currency) })) });
+    return EXIT.ok;
+  }
+  if (recomputed) ctx.out.say(`recomputed ${recomputed.findings} finding(s) over ${recomputed.accounts} account(s)`);
+  if (rows.length === 0) {
+    ctx.out.say(`no audit findings${opts.since ? ` on invoices from ${opts.since}` : ''}`);
+    return EXIT.ok;
+  }
+  const table = [['rule', 'carrier', 'currency', 'findings', 'at stake'], ...rows.map((r) => [r.rule, r.carrier, r.currency, String(r.findings), formatMinor(r.amount_minor, r.currency)])];
+  const widths = (table[0] ?? []).map((_, j) => Math.max(...table.map((r) => (r[j] ?? '').length)));
+  for (const r of table) ctx.out.say(r.map((cell, j) => (j >= 3 ? cell.padStart(widths[j] ?? 0) : cell.padEnd(widths[j] ?? 0))).join('  ').trimEnd());
+  return EXIT.ok;
+}
