@@ -98,7 +98,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .requiredOption('--view <name>', 'the view to export (see docs/schema.md)')
     .option('--format <format>', 'csv or xlsx', 'csv')
     .requiredOption('--out <file>', 'the file to write')
-    .action(async (opts: { view: string; format: string; out: string }) => setExit(await withContext(globals(), async (ctx) => (await import('./commands/export.js')).exportCommand(ctx, opts))));
+    .option('--config <file>', 'config file whose reporting_currency: converts amounts (env ETL_CONFIG; default ./etl.config.yaml if present)')
+    .action(async (opts: { view: string; format: string; out: string; config?: string }) => setExit(await withContext(globals(), async (ctx) => (await import('./commands/export.js')).exportCommand(ctx, opts))));
+
+  const fx = program.command('fx').description('exchange rates for the reporting currency (docs/schema.md: fx_rates)');
+  fx.command('import')
+    .description('load reference rates in the ECB CSV format (eurofxref-hist.csv: Date, one column per currency, rates per 1 EUR); idempotent')
+    .option('--config <file>', 'config file whose reporting_currency: to apply (env ETL_CONFIG; default ./etl.config.yaml if present)')
+    .argument('<file>', 'the rates file')
+    .action(async (file: string, opts: { config?: string }) => setExit(await withContext(globals(), async (ctx) => (await import('./commands/fx.js')).fxImportCommand(ctx, file, opts))));
+
+  const emissions = program.command('emissions').description('emission estimates per shipment (docs/emissions.md)');
+  emissions
+    .command('factors')
+    .description('emission factors (docs/emissions.md)')
+    .command('import')
+    .description('add or replace emission factors from a CSV (columns: see docs/emissions.md)')
+    .argument('<file>', 'the CSV file')
+    .action(async (file: string) => setExit(await withContext(globals(), async (ctx) => (await import('./commands/emissions.js')).emissionFactorsImportCommand(ctx, file))));
 
   program
     .command('audit')

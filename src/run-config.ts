@@ -58,6 +58,8 @@ export const runConfigSchema = z.strictObject({
     .default({ headless: true, timeoutMs: 30_000 }),
   accounts: z.array(accountSchema).min(1, 'list at least one account'),
   charges: chargesConfigSchema.optional(),
+  /** Totals in this currency (issue 14; see loadReportingCurrency). */
+  reporting_currency: z.lazy(() => reportingCurrencySchema).optional(),
   /** The audit rules: switches and parameters (src/audit/config.ts). */
   audit: auditConfigSchema.optional(),
   /** The job queue of `etl worker` (src/worker/settings.ts). */
@@ -98,6 +100,35 @@ export function parseChargesConfig(text: string, file: string, carriers: readonl
       .optional(),
   });
   return parseConfig(text, file, schema).charges ?? {};
+}
+
+/**
+ * `reporting_currency:` (issue 14): the ISO 4217 code totals are converted to, or null when the
+ * file sets none (the default: no conversion). Checked against `known` (currencies with rates
+ * or present in the data) by the caller; here only its shape.
+ */
+export const reportingCurrencySchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{3}$/, 'expected a 3-letter ISO 4217 currency code such as EUR')
+  .transform((v) => v.toUpperCase());
+
+export function parseReportingCurrency(text: string, file: string): string | null {
+  // an empty file (or one holding only comments) sets nothing
+  const schema = z.union([z.null(), z.looseObject({ reporting_currency: reportingCurrencySchema.nullable().optional() })]);
+  return parseConfig(text, file, schema)?.reporting_currency ?? null;
+}
+
+/** Reads `reporting_currency:` of `file`; a missing file means none unless `required`. */
+export function loadReportingCurrency(file: string, required: boolean): string | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    if (!required) return null;
+    throw new UsageError(`configuration file ${file} not found (pass --config, or set ETL_CONFIG); see etl.config.example.yaml`);
+  }
+  return parseReportingCurrency(text, file);
 }
 
 /** Reads the `charges:` section of `file`; a missing file is no overrides unless `required`. */

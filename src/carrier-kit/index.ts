@@ -31,3 +31,4 @@ export {
   type ShipmentDraft,
   type VolumetricDivisor,
 } from './layout.js';
+export { defineServiceModes, serviceKey, type CarrierServiceModes, type RoadVehicle, type ServiceMode, type ServiceModeEntry } from './modes.js';

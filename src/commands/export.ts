@@ -10,11 +10,14 @@ import { analystView, ANALYST_VIEW_NAMES, TABLE_EXPORT_NAMES } from '../db/views
 import { EXIT, UsageError } from '../errors.js';
 import { EXPORT_FORMATS, exportView, isExportFormat } from '../export/write.js';
 import { printJson, type CommandContext } from './context.js';
+import { applyReportingCurrency } from './fx.js';
 
 export interface ExportOptions {
   readonly view: string;
   readonly format: string;
   readonly out: string;
+  /** Config file whose `reporting_currency:` the views convert to (default ETL_CONFIG or ./etl.config.yaml). */
+  readonly config?: string;
 }
 
 export async function exportCommand(ctx: CommandContext, opts: ExportOptions): Promise<number> {
@@ -29,6 +32,7 @@ export async function exportCommand(ctx: CommandContext, opts: ExportOptions): P
   const ext = path.extname(opts.out).slice(1).toLowerCase();
   if (isExportFormat(ext) && ext !== format) ctx.out.warn(`${opts.out} ends in .${ext} but the format is ${format}`);
 
+  await applyReportingCurrency(ctx, opts.config);
   const started = Date.now();
   const rows = await exportView(ctx.db, view, format, opts.out);
   const file = path.resolve(opts.out);

@@ -14,6 +14,8 @@ import { renderReportHtml } from '../report/html.js';
 import { withOperatorData } from '../report/operators.js';
 import { operatorOverrides } from './charges.js';
 import { printJson, type CommandContext } from './context.js';
+import { applyReportingCurrency } from './fx.js';
+import { withEmissionsAndCurrency } from '../report/emissions-currency.js';
 
 export interface ReportOptions {
   /** The HTML file to write (its directory is created when missing). */
@@ -34,7 +36,8 @@ function generatedAt(env: NodeJS.ProcessEnv = process.env): Date {
 export async function reportCommand(ctx: CommandContext, opts: ReportOptions): Promise<number> {
   const chart = loadChartLibrary();
   const base = await collectReportData(ctx.db, { generatedAt: generatedAt(), chartLibrary: { name: chart.name, version: chart.version } });
-  const data = await withOperatorData(ctx.db, base, await operatorOverrides(ctx, opts.config));
+  await applyReportingCurrency(ctx, opts.config);
+  const data = await withEmissionsAndCurrency(ctx.db, await withOperatorData(ctx.db, base, await operatorOverrides(ctx, opts.config)));
   const html = renderReportHtml(data, chart, linkClientScript());
   const out = path.resolve(opts.out);
   // Written beside the target and renamed, so a reader never sees half a page.

@@ -12,6 +12,8 @@ import { portalMigration } from './migrations/0002-portal.js';
 import { analystMigration } from './migrations/0003-analyst.js';
 import { operatorsMigration } from './migrations/0004-operators.js';
 import { realFilesMigration } from './migrations/0005-real-files.js';
+import { emissionsFxMigration } from './migrations/0009-emissions-fx.js';
+import { seedEmissionData } from '../emissions/seed.js';
 import { auditMigration } from './migrations/0008-audit.js';
 import type { Database } from './schema.js';
 import { viewStatements } from './views.js';
@@ -26,6 +28,7 @@ function provider(dialect: Dialect) {
         '0004-operators': operatorsMigration(dialect),
         '0005-real-files': realFilesMigration(dialect),
         '0008-audit': auditMigration(dialect),
+        '0009-emissions-fx': emissionsFxMigration(dialect),
       };
     },
   };
@@ -39,6 +42,7 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
   try {
     const viewsRefreshed = await refreshViews(db, dialect);
     await seedVolumetricDivisors(db);
+    await seedEmissionData(db);
     return { ...result, viewsRefreshed };
   } catch (error) {
     return { ...result, error };

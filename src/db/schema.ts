@@ -182,6 +182,60 @@ export interface ChargeRemapsTable {
   invoices: number;
 }
 
+/** Versioned emission factors (migration 0009); see docs/emissions.md. */
+export interface EmissionFactorsTable {
+  vehicle_class: 'van' | 'hgv' | 'air_short_haul' | 'air_long_haul';
+  version: string;
+  mode: 'road' | 'air';
+  valid_from: string;
+  kg_co2e_per_tkm: number;
+  basis: 'WTW' | 'TTW';
+  distance_factor: number;
+  distance_add_km: number;
+  source: string;
+  reference: string;
+  verified: string;
+  loaded_by: string;
+  loaded_at: Timestamp;
+}
+
+/** A carrier's billed service → transport mode (migration 0009), seeded from carriers/<id>/modes.ts. */
+export interface ServiceModesTable {
+  carrier: string;
+  /** The service lower-cased with its spaces collapsed: what the views match on. */
+  service_key: string;
+  service: string;
+  mode: 'road' | 'air' | 'none';
+  vehicle_class: 'van' | 'hgv' | null;
+  /** 1: the service delivers only within its origin country. */
+  domestic: number;
+  /** The country every shipment of this service leaves from, when the carrier's data says so. */
+  origin_country: string | null;
+  why: string;
+}
+
+/** Coordinates per country ('' postcode) or postcode (migration 0009). */
+export interface GeoCentroidsTable {
+  level: 'country' | 'postcode';
+  country: string;
+  postcode: string;
+  latitude: number;
+  longitude: number;
+  source: string;
+}
+
+/** Reference rates per 1 EUR (migration 0009), loaded by `etl fx import`. */
+export interface FxRatesTable {
+  currency: string;
+  rate_date: string;
+  /** The rate as published, e.g. '1.1155'. */
+  rate: string;
+  /** The rate in millionths (rate × 10^6, exact). */
+  rate_micro: number;
+  source: string;
+  loaded_at: Timestamp;
+}
+
 /** One audit finding (migration 0008-audit); recomputed per carrier and account, see src/audit/. */
 export interface AuditFindingsTable {
   id: Generated<number>;
@@ -233,6 +287,10 @@ export interface Database {
   volumetric_divisors: VolumetricDivisorsTable;
   charge_map_overrides: ChargeMapOverridesTable;
   charge_remaps: ChargeRemapsTable;
+  emission_factors: EmissionFactorsTable;
+  service_modes: ServiceModesTable;
+  geo_centroids: GeoCentroidsTable;
+  fx_rates: FxRatesTable;
   audit_findings: AuditFindingsTable;
   fuel_rates: FuelRatesTable;
 }

@@ -5,8 +5,10 @@
  * a test checks it against the columns the databases really return.
  */
 import { CHARGE_CODES } from '../model/charge-codes.js';
-import { minorDigitExceptions } from '../model/money.js';
+import { FX_RATE_DIGITS, minorDigitExceptions } from '../model/money.js';
 import { dialectAdapter, type Dialect } from './dialect/index.js';
+import { emissionsByMonthSelect, shipmentEmissionsSelect } from './emission-views.js';
+import { costPerShipmentWithFx, spendByMonthSql } from './fx-views.js';
 
 /**
  * SQL turning integer minor units `expr` into a decimal, for the currency in `currencyExpr`.
@@ -71,6 +73,8 @@ export function viewSelects(dialect: Dialect, exactText = false): Record<Analyst
 FROM invoices i
 JOIN source_files f ON f.id = i.source_file_id`,
     ...analystViewSelects(dialect, exactText),
+    shipment_emissions: shipmentEmissionsSelect(dialect),
+    emissions_by_month: emissionsByMonthSelect(dialect),
     ...dashboardViewSelects(dialect, exactText),
   };
 }
@@ -83,6 +87,8 @@ export const ANALYST_VIEW_NAMES = [
   'spend_by_month',
   'surcharge_share',
   'billed_weight_check',
+  'shipment_emissions',
+  'emissions_by_month',
   'invoice_spend_by_month',
   'unreconciled_invoices',
   'unmapped_charges',
@@ -108,6 +114,8 @@ export interface ViewColumn {
   readonly kind: ColumnKind;
   /** Digits after the point, for `decimal` columns. */
   readonly scale?: number;
+  /** For `money` columns in another currency than the row's `currency`: the column naming it. */
+  readonly currencyColumn?: string;
 }
 
 export interface AnalystView {
@@ -131,6 +139,8 @@ const date = col('date');
 const money = col('money');
 const integer = col('integer');
 const measure = col('measure');
+/** Money in the reporting currency (issue 14): its digits follow `reporting_currency`. */
+const reportingMoney = (...names: string[]): ViewColumn[] => names.map((name) => ({ name, kind: 'money', currencyColumn: 'reporting_currency' }));
 
 /** Column descriptions of every analyst view (docs/schema.md documents their meaning). */
 export const ANALYST_VIEWS: Readonly<Record<AnalystViewName, AnalystView>> = Object.freeze({
@@ -179,6 +189,11 @@ export const ANALYST_VIEWS: Readonly<Record<AnalystViewName, AnalystView>> = Obj
       ...measure('length', 'width', 'height'),
       ...text('dimension_unit', 'receiver_postcode', 'receiver_country', 'currency'),
       ...money('total', ...CHARGE_CODES),
+      ...text('reporting_currency'),
+      ...reportingMoney('reporting_total'),
+      { name: 'fx_rate', kind: 'decimal', scale: FX_RATE_DIGITS },
+      { name: 'fx_rate_reporting', kind: 'decimal', scale: FX_RATE_DIGITS },
+      ...date('fx_rate_date'),
     ],
     orderBy: ['shipment_id'],
   },
@@ -189,6 +204,11 @@ export const ANALYST_VIEWS: Readonly<Record<AnalystViewName, AnalystView>> = Obj
       ...integer('charge_count'),
       ...money('amount'),
       ...integer('amount_minor'),
+      ...text('reporting_currency'),
+      ...reportingMoney('reporting_amount'),
+      ...integer('reporting_amount_minor'),
+      ...date('fx_rate_date_first', 'fx_rate_date_last'),
+      ...integer('fx_rate_dates'),
     ],
     orderBy: ['carrier', 'account_number', 'month', 'currency', 'charge_code'],
   },
@@ -219,6 +239,31 @@ export const ANALYST_VIEWS: Readonly<Record<AnalystViewName, AnalystView>> = Obj
       ...text('weight_source'),
     ],
     orderBy: ['shipment_id'],
+  },
+  shipment_emissions: {
+    name: 'shipment_emissions',
+    columns: [
+      ...integer('shipment_id'),
+      ...text('carrier', 'account_number', 'invoice_number'),
+      ...date('invoice_date'),
+      ...text('tracking_number', 'service'),
+      ...date('activity_date'),
+      ...text('origin_country', 'destination_country'),
+      ...measure('weight_kg'),
+      ...text('weight_basis', 'mode', 'vehicle_class'),
+      ...measure('great_circle_km', 'distance_km', 'tonne_km', 'kg_co2e', 'factor_kg_co2e_per_tkm'),
+      ...text('factor_version', 'factor_basis', 'tier', 'reason'),
+    ],
+    orderBy: ['shipment_id'],
+  },
+  emissions_by_month: {
+    name: 'emissions_by_month',
+    columns: [
+      ...text('carrier', 'account_number', 'month', 'mode'),
+      ...integer('shipments', 'estimated', 'not_computed'),
+      ...measure('tonne_km', 'kg_co2e'),
+    ],
+    orderBy: ['carrier', 'account_number', 'month', 'mode'],
   },
   invoice_spend_by_month: {
     name: 'invoice_spend_by_month',
@@ -341,26 +386,14 @@ function analystViewSelects(dialect: Dialect, exactText: boolean): Pick<Record<A
   const decimal = (expr: string, currencyExpr: string) => decimalSql(dialect, expr, currencyExpr, exactText);
   const adapter = dialectAdapter(dialect);
   const month = adapter.monthSql('i.invoice_date');
-  const bigint = adapter.bigintSql;
   const share = adapter.decimalSql('t.surcharges_minor', 'NULLIF(t.total_minor, 0)', SHARE_SCALE);
   const notSurcharges = NOT_SURCHARGES.map((c) => `'${c}'`).join(', ');
   return {
-    cost_per_shipment: shipmentSelect(dialect, exactText, [
+    cost_per_shipment: costPerShipmentWithFx(dialect, shipmentSelect(dialect, exactText, [
       's.package_count', 's.entered_weight', 's.billed_weight', 's.volumetric_weight', 's.weight_unit',
       's.length', 's.width', 's.height', 's.dimension_unit', 's.receiver_postcode', 's.receiver_country',
-    ]),
-    spend_by_month: `SELECT
-  i.carrier,
-  i.account_number,
-  ${month} AS month,
-  c.charge_code,
-  c.currency,
-  COUNT(*) AS charge_count,
-  ${decimal('SUM(c.amount_minor)', 'c.currency')} AS amount,
-  CAST(SUM(c.amount_minor) AS ${bigint}) AS amount_minor
-FROM charges c
-JOIN invoices i ON i.id = c.invoice_id
-GROUP BY i.carrier, i.account_number, ${month}, c.charge_code, c.currency`,
+    ]), decimal),
+    spend_by_month: spendByMonthSql(dialect, adapter.monthSql('iv.invoice_date'), decimal),
     surcharge_share: `SELECT
   t.carrier,
   t.month,

@@ -119,7 +119,7 @@ function decimal(value: unknown, scale: number, where: string): Cell {
 
 /**
  * The cells of one view row, in column order. Money columns take their digits from the row's
- * `currency` column (2 when the row has none). Throws SystemError when a value does not match
+ * `currency` column (2 when the row has none), or from the column their `currencyColumn` names. Throws SystemError when a value does not match
  * its column's kind: the view and its description in views.ts disagree.
  */
 export function toCells(viewName: string, columns: readonly ViewColumn[], row: Readonly<Record<string, unknown>>): Cell[] {
@@ -134,8 +134,10 @@ export function toCells(viewName: string, columns: readonly ViewColumn[], row: R
         return text(value, where);
       case 'date':
         return date(value, where);
-      case 'money':
-        return decimal(value, moneyScale, where);
+      case 'money': {
+        const other = c.currencyColumn === undefined ? undefined : row[c.currencyColumn];
+        return decimal(value, typeof other === 'string' ? minorDigits(other) : moneyScale, where);
+      }
       case 'decimal':
         return decimal(value, c.scale ?? 2, where);
       case 'integer':

@@ -143,3 +143,50 @@ export function exactMinorFrom(value: unknown, what: string): number {
   if (n === null) throw new SystemError(`${what}: ${String(value)} is not an integer within ±${MAX_SAFE_MINOR}, the range shown exactly`);
   return n;
 }
+
+/**
+ * Exchange rates are stored exactly as integers in millionths of a unit per 1 EUR
+ * (`rate_micro`: the ECB's 1.1155 USD is 1115500); a published rate with more than 6 decimals
+ * is refused on import (the ECB publishes at most 5 significant decimals).
+ */
+export const FX_RATE_DIGITS = 6;
+
+/** `10^digits` of `currencyExpr`'s minor unit, as SQL (money.ts's ISO 4217 exponents). */
+function minorFactorSql(currencyExpr: string): string {
+  const byDigits = new Map<number, string[]>();
+  for (const [cur, d] of minorDigitExceptions()) byDigits.set(d, [...(byDigits.get(d) ?? []), cur]);
+  const whens = [...byDigits.entries()].map(([d, curs]) => `WHEN ${currencyExpr} IN (${curs.map((c) => `'${c}'`).join(', ')}) THEN ${10 ** d}`);
+  return `(CASE ${whens.join(' ')} ELSE 100 END)`;
+}
+
+/**
+ * THE currency conversion rule, as SQL for both databases (the views `cost_per_shipment` and
+ * `spend_by_month` use it; nothing else converts money). An amount of `fromCurrency` minor units
+ * becomes minor units of `toCurrency` through the two rates per 1 EUR of the same date:
+ *
+ *   converted = amount × toRate × 10^digits(to) / (fromRate × 10^digits(from)),
+ *
+ * computed on integers (rates in millionths) and rounded ONCE, half to even, to a whole minor
+ * unit. PostgreSQL computes on exact numerics. SQLite computes on 64-bit integers: an amount
+ * whose numerator would pass 2^63 gives NULL (not converted) rather than a float; with EUR as
+ * the reporting currency that is above 92 million EUR in one amount.
+ * NULL when either rate is NULL.
+ */
+export function convertedMinorSql(dialect: 'sqlite' | 'postgres', amount: string, fromCurrency: string, toCurrency: string, fromMicro: string, toMicro: string): string {
+  const toFactor = `${toMicro} * ${minorFactorSql(toCurrency)}`;
+  if (dialect === 'postgres') {
+    const n = `(CAST(${amount} AS NUMERIC) * ${toFactor})`;
+    const d = `(CAST(${fromMicro} AS NUMERIC) * ${minorFactorSql(fromCurrency)})`;
+    const q = `div(${n}, ${d})`;
+    const r = `mod(${n}, ${d})`;
+    return `CAST(CASE WHEN ${amount} IS NULL OR ${fromMicro} IS NULL OR ${toMicro} IS NULL THEN NULL
+      ELSE ${q} + CASE WHEN 2 * ABS(${r}) > ${d} OR (2 * ABS(${r}) = ${d} AND mod(${q}, 2) <> 0) THEN SIGN(${n}) ELSE 0 END END AS BIGINT)`;
+  }
+  const n = `(${amount} * ${toFactor})`;
+  const d = `(${fromMicro} * ${minorFactorSql(fromCurrency)})`;
+  const q = `(${n} / ${d})`;
+  const r = `(${n} % ${d})`;
+  return `CASE WHEN ${amount} IS NULL OR ${fromMicro} IS NULL OR ${toMicro} IS NULL THEN NULL
+      WHEN ABS(${amount}) > 9223372036854775807 / (${toFactor}) THEN NULL
+      ELSE ${q} + CASE WHEN 2 * ABS(${r}) > ${d} OR (2 * ABS(${r}) = ${d} AND ${q} % 2 <> 0) THEN (CASE WHEN ${n} < 0 THEN -1 ELSE 1 END) ELSE 0 END END`;
+}

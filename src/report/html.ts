@@ -3,10 +3,11 @@
  * page's script all inline), so it opens from a mail attachment or a file share with no network.
  */
 import type { ChartLibrary } from './chart-library.js';
+import type { EmissionsCurrencyParts } from './emissions-currency.js';
 import type { OperatorReportData } from './operators.js';
 
 /** What the page embeds as JSON and its script (src/report/client/) reads. */
-export type PageData = OperatorReportData;
+export type PageData = OperatorReportData & EmissionsCurrencyParts;
 
 /** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`, no JS line separators). */
 export function scriptJson(value: unknown): string {
@@ -88,6 +89,11 @@ tr.empty td { color: var(--ok); font-style: italic; padding: 12px 10px; }
 .audit-head select { font: inherit; font-size: 13px; margin-left: 6px; padding: 3px 6px; border: 1px solid #cbd5e1; border-radius: 6px; }
 .card.wide .chart.audit { height: 240px; } h2.top { margin-top: 14px; }
 footer { color: var(--muted); font-size: 12px; padding: 0 32px 28px; max-width: 1480px; margin: 0 auto; }
+.reporting { margin: 0 0 10px; padding: 10px 14px; background: var(--card); border: 1px solid var(--line); border-radius: 10px; }
+.reporting .big { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; margin-right: 10px; }
+.reporting .note { color: var(--muted); font-size: 12.5px; } .reporting .warnc { color: var(--warn); font-weight: 600; }
+h3.minor { font-size: 12px; margin: 14px 0 4px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; }
+tr.total td { font-weight: 650; border-top: 1px solid var(--line); }
 @media (max-width: 900px) { .grid { grid-template-columns: 1fr; } .kpis { grid-template-columns: repeat(2, 1fr); } }
 `;
 
@@ -135,6 +141,7 @@ export function renderReportHtml(data: PageData, chart: ChartLibrary, clientScri
   </section>
   <section class="currencies" aria-label="Spend by currency">
     <div class="head"><h2>Spend by currency</h2><span class="sub">Currencies are never added together. Click one to show it in the charts.</span></div>
+    <div id="reporting-total" class="reporting"></div>
     <div id="currency-cards"></div>
   </section>
   <section class="grid">
@@ -154,6 +161,10 @@ export function renderReportHtml(data: PageData, chart: ChartLibrary, clientScri
       <div class="scroll"><table id="t-unmapped"></table></div><p class="more" id="t-unmapped-more"></p></div>
     <div class="card"><h2>Charge-map overrides in use</h2><p class="sub">Set by operators (<code>etl charges map</code> or the config file's <code>charges:</code>); they win over the built-in charge maps. Lines = loaded charge lines the override matches and that carry its code.</p>
       <div class="scroll"><table id="t-overrides"></table></div><p class="more" id="t-overrides-more"></p></div>
+    <div class="card" id="emissions"><h2>Emissions</h2><p class="sub">Estimated transport emissions (kg CO2e): weight &times; great-circle distance between country centroids &times; distance adjustment &times; emission factor per tonne-km for the service's mode. Estimates, not measurements: see docs/emissions.md for the method and its limits. Shipments without an estimate are counted with the reason.</p>
+      <div class="scroll"><table id="t-emissions"></table></div>
+      <h3 class="minor">Not computed, why</h3><div class="scroll"><table id="t-emissions-reasons"></table></div>
+      <h3 class="minor">Emission factors (estimates = shipments using each)</h3><div class="scroll"><table id="t-emissions-factors"></table></div></div>
     <div class="card"><h2>Data-quality issues by file</h2><p class="sub">Files with stored issues, errors first. Files without current invoices (quarantined, superseded) are filtered by carrier and account only.</p>
       <div class="scroll"><table id="t-files"></table></div><p class="more" id="t-files-more"></p></div>
   </section>

@@ -6,7 +6,9 @@
 import { setupFilters, showScope } from './filters.js';
 import { setupCharts } from './page.js';
 import { renderAudit, setupAudit } from './sections/audit.js';
+import { renderEmissions } from './sections/emissions.js';
 import { renderOverview } from './sections/overview.js';
+import { renderReporting } from './sections/reporting.js';
 import { renderShipments } from './sections/shipments.js';
 import { renderSpend } from './sections/spend.js';
 import { renderSurcharges } from './sections/surcharges.js';
@@ -14,6 +16,7 @@ import { renderFiles, renderOverrides, renderUnmapped, renderUnreconciled } from
 
 function render(): void {
   const cur = renderOverview(render);
+  renderReporting();
   renderSpend(cur);
   renderShipments(cur);
   renderSurcharges(cur);
@@ -21,6 +24,7 @@ function render(): void {
   renderUnreconciled();
   renderUnmapped();
   renderOverrides();
+  renderEmissions();
   renderFiles();
   showScope();
   document.body.setAttribute('data-rendered', String(Number(document.body.getAttribute('data-rendered') ?? '0') + 1));
