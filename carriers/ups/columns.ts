@@ -34,6 +34,7 @@ export const COL = {
   netAmount: [53, 'Net Amount'],
   senderPostal: [73, 'Sender Postal'],
   senderCountry: [74, 'Sender Country'],
+  receiverCompany: [76, 'Receiver Company Name'],
   receiverPostal: [81, 'Receiver Postal'],
   receiverCountry: [82, 'Receiver Country'],
   shipmentDate: [117, 'Shipment Date'],

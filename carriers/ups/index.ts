@@ -140,6 +140,7 @@ function shipment(r: Row<F>, s: State, kind: string) {
     senderCountry: r.get('senderCountry'),
     receiverPostcode: r.get('receiverPostal'),
     receiverCountry: r.get('receiverCountry'),
+    receiverCompany: r.get('receiverCompany'),
   };
 }
 

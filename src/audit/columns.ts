@@ -69,6 +69,7 @@ export async function readFacts(handle: Db, scope: AccountScope): Promise<AuditF
       's.dimension_unit',
       's.receiver_postcode',
       's.receiver_country',
+      's.receiver_company',
     ])
     .where('i.carrier', '=', scope.carrier)
     .where('i.account_number', '=', scope.account)
@@ -111,7 +112,7 @@ export async function readFacts(handle: Db, scope: AccountScope): Promise<AuditF
         dimensionUnit: s.dimension_unit,
         receiverPostcode: s.receiver_postcode,
         receiverCountry: s.receiver_country,
-        receiverCompany: null,
+        receiverCompany: s.receiver_company,
       }),
     ),
   };

@@ -132,6 +132,11 @@ export interface RawShipment {
   readonly senderCountry: string;
   readonly receiverPostcode: string;
   readonly receiverCountry: string;
+  /**
+   * The receiver's company name as printed (UPS col 76 Receiver Company Name); absent or '' when
+   * the file has no such column. A person's name is not a company name: leave it out.
+   */
+  readonly receiverCompany?: string;
 }
 
 /** One billed amount as written in the file. */

@@ -302,6 +302,7 @@ function toShipment(d: LineDraft['shipment']): RawShipment | null {
     senderCountry: d.senderCountry ?? '',
     receiverPostcode: d.receiverPostcode ?? '',
     receiverCountry: d.receiverCountry ?? '',
+    ...(d.receiverCompany === undefined || d.receiverCompany === '' ? {} : { receiverCompany: d.receiverCompany }),
   };
 }
 

@@ -81,6 +81,8 @@ export interface ShipmentDraft {
   readonly senderCountry?: string;
   readonly receiverPostcode?: string;
   readonly receiverCountry?: string;
+  /** The receiver's company name as printed (RawShipment.receiverCompany); not a person's name. */
+  readonly receiverCompany?: string;
 }
 
 export interface InvoiceDraft {

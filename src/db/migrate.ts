@@ -13,6 +13,7 @@ import { analystMigration } from './migrations/0003-analyst.js';
 import { operatorsMigration } from './migrations/0004-operators.js';
 import { realFilesMigration } from './migrations/0005-real-files.js';
 import { emissionsFxMigration } from './migrations/0009-emissions-fx.js';
+import { receiverCompanyMigration } from './migrations/0010-receiver-company.js';
 import { seedEmissionData } from '../emissions/seed.js';
 import { auditMigration } from './migrations/0008-audit.js';
 import type { Database } from './schema.js';
@@ -29,6 +30,7 @@ function provider(dialect: Dialect) {
         '0005-real-files': realFilesMigration(dialect),
         '0008-audit': auditMigration(dialect),
         '0009-emissions-fx': emissionsFxMigration(dialect),
+        '0010-receiver-company': receiverCompanyMigration(),
       };
     },
   };

@@ -74,6 +74,8 @@ export interface ShipmentsTable {
   declared_height: number | null;
   /** Where billed_weight comes from (migration 0005; NULL before, and when there is no billed weight). */
   weight_source: 'declared' | 'audited' | null;
+  /** The receiver's company name as the carrier printed it (migration 0010; NULL when the file states none, and before). */
+  receiver_company: string | null;
 }
 
 export interface ChargesTable {

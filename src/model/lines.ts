@@ -28,6 +28,8 @@ export interface RowShipment {
   readonly senderCountry: string | null;
   readonly receiverPostcode: string | null;
   readonly receiverCountry: string | null;
+  /** RawShipment.receiverCompany; null when the file states none. */
+  readonly receiverCompany: string | null;
 }
 
 /** An invoice header plus its identity within the file (account + number). */

@@ -47,6 +47,8 @@ export const shipmentFactsSchema = z.object({
   declaredHeight: measure,
   /** Where billedWeight comes from; null when there is none. */
   weightSource: z.enum(['declared', 'audited']).nullable(),
+  /** The receiver's company name as printed; null when the file states none. */
+  receiverCompany: text,
 });
 export type ShipmentFacts = z.infer<typeof shipmentFactsSchema>;
 

@@ -168,6 +168,7 @@ export function createCleaner(adapter: CarrierAdapter, file: string, sink: Issue
       senderCountry: orNull(text(s.senderCountry, row, 'sender country').toUpperCase()),
       receiverPostcode: orNull(text(s.receiverPostcode, row, 'receiver postcode')),
       receiverCountry: orNull(text(s.receiverCountry, row, 'receiver country').toUpperCase()),
+      receiverCompany: s.receiverCompany === undefined ? null : orNull(text(s.receiverCompany, row, 'receiver company').trim()),
     };
   }
 

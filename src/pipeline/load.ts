@@ -31,7 +31,7 @@ const SHIPMENT_COLUMNS = [
   'id', 'invoice_id', 'tracking_number', 'lead_tracking_number', 'service', 'ship_date', 'zone', 'package_count',
   'entered_weight', 'billed_weight', 'weight_unit', 'length', 'width', 'height', 'dimension_unit', 'volumetric_weight',
   'sender_postcode', 'sender_country', 'receiver_postcode', 'receiver_country', 'net_total_minor',
-  'declared_weight', 'declared_length', 'declared_width', 'declared_height', 'weight_source',
+  'declared_weight', 'declared_length', 'declared_width', 'declared_height', 'weight_source', 'receiver_company',
 ] as const;
 
 export interface SourceFileRow {
@@ -342,6 +342,7 @@ export class FileLoader {
             declared_length: eb.fn.coalesce('declared_length', eb.val(s.declaredLength)),
             declared_width: eb.fn.coalesce('declared_width', eb.val(s.declaredWidth)),
             declared_height: eb.fn.coalesce('declared_height', eb.val(s.declaredHeight)),
+            receiver_company: eb.fn.coalesce('receiver_company', eb.val(s.receiverCompany)),
           }))
           .where('id', '=', id)
           .execute();
@@ -351,7 +352,7 @@ export class FileLoader {
         id, this.invoiceId(agg.invoiceKey), s.trackingNumber, s.leadTrackingNumber, s.service, s.shipDate, s.zone, s.packageCount,
         s.enteredWeight, s.billedWeight, s.weightUnit, s.length, s.width, s.height, s.dimensionUnit, s.volumetricWeight,
         s.senderPostcode, s.senderCountry, s.receiverPostcode, s.receiverCountry, s.netTotalMinor,
-        s.declaredWeight, s.declaredLength, s.declaredWidth, s.declaredHeight, s.weightSource,
+        s.declaredWeight, s.declaredLength, s.declaredWidth, s.declaredHeight, s.weightSource, s.receiverCompany,
       ]);
     }
     await this.shipments.insert(rows);

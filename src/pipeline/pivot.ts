@@ -167,6 +167,7 @@ export class Pivot {
           declaredWidth: null,
           declaredHeight: null,
           weightSource: null,
+          receiverCompany: maybeDetach(s.receiverCompany),
         },
         fromPackageRow: false,
         auditedWeight: false,
@@ -213,6 +214,7 @@ export class Pivot {
     f.senderCountry ??= maybeDetach(s.senderCountry);
     f.receiverPostcode ??= maybeDetach(s.receiverPostcode);
     f.receiverCountry ??= maybeDetach(s.receiverCountry);
+    f.receiverCompany ??= maybeDetach(s.receiverCompany);
     f.shipDate ??= s.shipDate;
     return agg;
   }
