@@ -142,6 +142,30 @@ describe('corrections and fees', () => {
     assert.deepEqual(found.map((f) => [f.heuristic, f.amountMinor]), [[true, 480]]);
     assert.deepEqual(residentialBusiness(facts([resi], [{ ...s, receiverCompany: null }])), []);
   });
+  test('residential on a business receiver: fires on a residential surcharge to a company, not without one, not on a credit or another code', () => {
+    const biz = shipment({ id: 7, trackingNumber: '1ZHHE52X0329440223', receiverPostcode: '38823', receiverCountry: 'US', receiverCompany: 'Keystone Dental Supply LLC' });
+    const home = shipment({ id: 8, trackingNumber: '1ZHHE52X0307368747', receiverPostcode: '82052', receiverCountry: 'US', receiverCompany: null });
+    const blank = shipment({ id: 9, trackingNumber: '1ZHHE52X0376595633', receiverCompany: '   ' });
+    const on = (s: ShipmentFact, code: string, amountMinor: number, description = 'Residential Surcharge') =>
+      line({ invoiceNumber: '000084602910', code, amountMinor, description, shipmentId: s.id, trackingNumber: s.trackingNumber, currency: 'USD' });
+    const resi = on(biz, 'residential', 359);
+    const found = residentialBusiness(
+      facts(
+        [on(biz, 'freight', 464, 'Dom. Standard'), resi, on(biz, 'residential', -359, 'Residential'), on(home, 'residential', 520), on(blank, 'residential', 520)],
+        [biz, home, blank],
+      ),
+    );
+    assert.deepEqual(
+      found.map((f) => [f.rule, f.severity, f.heuristic, f.amountMinor, f.evidence.map((e) => e.id)]),
+      [['residential_business', 'medium', true, 359, [resi.id]]],
+    );
+    assert.match(found[0]?.explanation ?? '', /1ZHHE52X0329440223 whose receiver is a company \("Keystone Dental Supply LLC"\): a heuristic/);
+    // through the rule set, with the default config: still one finding, still marked
+    const all = runRules(facts([resi], [biz]), defaultAuditConfig(), { divisors: [], rates: [] }).filter((f) => f.rule === 'residential_business');
+    assert.deepEqual(all.map((f) => [f.heuristic, f.amountMinor]), [[true, 359]]);
+    const off = parseAuditConfig('audit:\n  residential_business:\n    enabled: false\n');
+    assert.deepEqual(runRules(facts([resi], [biz]), off, { divisors: [], rates: [] }).filter((f) => f.rule === 'residential_business'), []);
+  });
 });
 
 describe('surcharge rate drift', () => {

@@ -33,8 +33,8 @@ const SHIPMENT_COLUMNS = [
   'billed_weight', 'weight_unit', 'length', 'width', 'height', 'dimension_unit', 'volumetric_weight', 'sender_postcode',
   'sender_country', 'receiver_postcode', 'receiver_country', 'net_total_minor',
 ] as const;
-/** Migration 0005's columns, compared when the expected file states them (UPS corrections). */
-const OPTIONAL_SHIPMENT_COLUMNS = ['declared_weight', 'declared_length', 'declared_width', 'declared_height', 'weight_source'] as const;
+/** Migration 0005's and 0010's columns, compared when the expected file states them (UPS corrections). */
+const OPTIONAL_SHIPMENT_COLUMNS = ['declared_weight', 'declared_length', 'declared_width', 'declared_height', 'weight_source', 'receiver_company'] as const;
 const INVOICE_COLUMNS = ['invoice_number', 'account_number', 'invoice_date', 'currency', 'stated_total_minor', 'net_total_minor', 'shipment_count', 'charge_count'] as const;
 
 type Rec = Record<string, unknown>;
@@ -57,7 +57,7 @@ interface Outcome {
   readonly issues: Rec[];
 }
 
-/** Migration 0005's shipment columns and charges' adjustment_kind are compared where the expected file states them. */
+/** Migration 0005's and 0010's shipment columns and charges' adjustment_kind are compared where the expected file states them. */
 function shipmentColumnsFor(expected: NormalizedExpected): string[] {
   return [...SHIPMENT_COLUMNS, ...OPTIONAL_SHIPMENT_COLUMNS.filter((c) => expected.shipments.some((s) => c in s))];
 }
