@@ -46,7 +46,7 @@ export interface ShipmentFact {
   readonly dimensionUnit: string | null;
   readonly receiverPostcode: string | null;
   readonly receiverCountry: string | null;
-  /** The receiver's company name, when the carrier's file gives one (no column holds it yet: null). */
+  /** The receiver's company name, when the carrier's file gives one (shipments.receiver_company: UPS col 76), else null. */
   readonly receiverCompany: string | null;
 }
 
