@@ -53,9 +53,10 @@ test('SIGKILL during an .xls conversion leaves no soffice running and no invoice
   const xls = path.join(fixtureDirOf('dsv'), 'printed-da-en-dkk.xls');
   const child = spawn(process.execPath, [CLI, '--data-dir', dataDir, 'ingest', xls], { stdio: 'ignore' });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  // conversion is under way once LibreOffice runs with its profile in our data dir
-  await until('soffice started', () => processesMentioning(dataDir).some((pid) => pid !== child.pid));
   const workDir = path.join(dataDir, 'tmp');
+  // conversion is under way once LibreOffice runs on the work folder in our data dir (its
+  // launcher may show up a moment before its arguments do: wait for them)
+  await until('soffice started', () => processesMentioning(path.join(workDir, 'convert-')).some((pid) => pid !== child.pid));
   const [folder] = entries(workDir);
   assert.match(folder ?? '', new RegExp(`^convert-${child.pid}-`), 'the work folder is in the data dir, named after its owner');
   // soffice reads the invoice copies from there, not from /tmp
