@@ -25,10 +25,9 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 /** The charge lines and shipments of one carrier account, as facts. */
 export async function readFacts(handle: Db, scope: AccountScope): Promise<AuditFacts> {
   const { db } = handle;
-  const charges = await db
+  const chargeQuery = db
     .selectFrom('charges as c')
     .innerJoin('invoices as i', 'i.id', 'c.invoice_id')
-    .innerJoin('source_files as f', 'f.id', 'c.source_file_id')
     .select([
       'c.id',
       'c.invoice_id',
@@ -42,14 +41,46 @@ export async function readFacts(handle: Db, scope: AccountScope): Promise<AuditF
       'c.charge_code',
       'c.charge_description',
       'c.amount_minor',
-      'f.original_name',
       'c.source_file_id',
       'c.source_row',
     ])
     .where('i.carrier', '=', scope.carrier)
     .where('i.account_number', '=', scope.account)
-    .orderBy('c.id')
-    .execute();
+    .orderBy('c.id');
+  // one name per file, and each repeated text once: an account's history can be millions of
+  // lines, read as a stream where the driver can (SQLite), so only the facts stay in memory
+  const files = new Map(
+    (await db.selectFrom('source_files').select(['id', 'original_name']).where('carrier', '=', scope.carrier).execute()).map((f) => [int(f.id, 'source file id'), f.original_name]),
+  );
+  const texts = new Map<string, string>();
+  const once = (t: string): string => {
+    const seen = texts.get(t);
+    if (seen !== undefined) return seen;
+    if (texts.size < 100_000) texts.set(t, t);
+    return t;
+  };
+  const charges: ChargeFact[] = [];
+  const rows = handle.adapter.streams ? chargeQuery.stream() : await chargeQuery.execute();
+  for await (const c of rows) {
+    const sourceFileId = int(c.source_file_id, 'source file id');
+    charges.push({
+      id: int(c.id, 'charge id'),
+      invoiceId: int(c.invoice_id, 'invoice id'),
+      invoiceNumber: once(c.invoice_number),
+      invoiceDate: once(c.invoice_date),
+      carrier: once(c.carrier),
+      account: once(c.account_number),
+      currency: once(c.currency),
+      shipmentId: c.shipment_id === null ? null : int(c.shipment_id, 'shipment id'),
+      trackingNumber: c.tracking_number,
+      code: once(c.charge_code),
+      description: once(c.charge_description),
+      amountMinor: int(c.amount_minor, 'charge amount'),
+      file: files.get(sourceFileId) ?? '',
+      sourceFileId,
+      row: c.source_row,
+    });
+  }
   const shipments = await db
     .selectFrom('shipments as s')
     .innerJoin('invoices as i', 'i.id', 's.invoice_id')
@@ -76,25 +107,7 @@ export async function readFacts(handle: Db, scope: AccountScope): Promise<AuditF
     .orderBy('s.id')
     .execute();
   return {
-    charges: charges.map(
-      (c): ChargeFact => ({
-        id: int(c.id, 'charge id'),
-        invoiceId: int(c.invoice_id, 'invoice id'),
-        invoiceNumber: c.invoice_number,
-        invoiceDate: c.invoice_date,
-        carrier: c.carrier,
-        account: c.account_number,
-        currency: c.currency,
-        shipmentId: c.shipment_id === null ? null : int(c.shipment_id, 'shipment id'),
-        trackingNumber: c.tracking_number,
-        code: c.charge_code,
-        description: c.charge_description,
-        amountMinor: int(c.amount_minor, 'charge amount'),
-        file: c.original_name,
-        sourceFileId: int(c.source_file_id, 'source file id'),
-        row: c.source_row,
-      }),
-    ),
+    charges,
     shipments: shipments.map(
       (s): ShipmentFact => ({
         id: int(s.id, 'shipment id'),
