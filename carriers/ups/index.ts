@@ -35,6 +35,12 @@ const KIND_PREFIXES = [...UPS_ADJUSTMENT_KINDS.prefixes]
 const KIND_DETAILS: Readonly<Record<string, string>> = UPS_ADJUSTMENT_KINDS.details;
 const AUDITS: readonly string[] = UPS_ADJUSTMENT_KINDS.audits;
 
+/** A service row's service without the adjustment prefix ("Shipping Charge Correction Ground" → "Ground"). */
+function serviceOf(description: string): string {
+  const prefix = KIND_PREFIXES.find(([p]) => description.toLowerCase().startsWith(p));
+  return prefix === undefined ? description : description.slice(prefix[0].length).trim();
+}
+
 /** The kind of adjustment a row is ('' for an ordinary charge). */
 function adjustmentKind(r: Row<F>): string {
   const d = r.get('chargeDescription').toLowerCase();
@@ -127,7 +133,7 @@ function shipment(r: Row<F>, s: State, kind: string) {
     packageRow,
     audited: packageRow && AUDITS.includes(kind),
     packageCount,
-    service: rank !== undefined ? r.get('chargeDescription') : '',
+    service: rank !== undefined ? serviceOf(r.get('chargeDescription')) : '',
     serviceRank: rank ?? 0,
     shipDate: (packageRow ? r.get('shipmentDate') : '') || r.get('transactionDate'),
     zone: r.get('zone'),

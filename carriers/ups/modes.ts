@@ -9,8 +9,6 @@ export const upsModes = defineServiceModes({
     { service: 'Ground', mode: 'road', domestic: true, why: 'UPS Ground (US): day-definite ground network within the country' },
     { service: 'Ground Commercial', mode: 'road', domestic: true, why: 'UPS Ground to a business address (US): ground network' },
     { service: 'Ground Residential', mode: 'road', domestic: true, why: 'UPS Ground to a residence (US): ground network' },
-    // a shipment billed only through a correction row is named after it (carriers/ups/README.md)
-    { service: 'Shipping Charge Correction Ground', mode: 'road', domestic: true, why: 'a correction of a UPS Ground shipment: ground network' },
     { service: 'WW Standard', mode: 'road', why: 'UPS Worldwide Standard (US→CA in the samples): ground service to neighbouring countries' },
     { service: 'WW Expedited', mode: 'air', why: 'UPS Worldwide Expedited: scheduled day-definite air service' },
     { service: 'WW Express Saver', mode: 'air', why: 'UPS Worldwide Express Saver: express air network' },
