@@ -309,6 +309,19 @@ for (const dialect of DIALECTS) {
   });
 }
 
+describe('etl ingest adds the centroids of the US ZIPs it loaded', () => {
+  const t = useTestDatabase('sqlite');
+  test('postcode rows exist right after the load, without reopening the database', async () => {
+    const file = path.join(ROOT, 'fixtures', 'invoices', 'ups', 'us-multipiece-inches.csv');
+    const r = await runCli(['--db', t.tdb.url, '--data-dir', t.tdb.dataDir, 'ingest', '--carrier', 'ups', file]);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const zipsLoaded = await t.db.db.selectFrom('geo_centroids').select('postcode').where('level', '=', 'postcode').where('country', '=', 'US').execute();
+    assert.ok(zipsLoaded.length > 0, 'ZIP centroids added by the ingest');
+    const tiers = (await emissions(t.db)).map((x) => x.tier);
+    assert.ok(tiers.includes('postcode'), tiers.join());
+  });
+});
+
 describe('both databases give the same emissions', () => {
   after(() => byDialect.clear());
   test('same rows, same numbers', { skip: DIALECTS.length < 2 }, () => {
