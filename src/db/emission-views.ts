@@ -103,6 +103,20 @@ FROM (
     ${roundFloat(dialect, `y.great_circle_km * f.distance_factor + f.distance_add_km`, 1)} AS distance_km,
     ${reason} AS reason
   FROM (
+  SELECT
+    u.*,
+    (SELECT MIN(f3.version) FROM emission_factors f3 WHERE f3.vehicle_class = u.vehicle_class AND f3.valid_from = u.chosen_from) AS chosen_version
+  FROM (
+  SELECT
+    v.*,
+    -- the factor: the newest version valid on the activity date, else the oldest; found with
+    -- MAX/MIN in WHERE (SQLite before 3.44 cannot see an outer row in a subquery's ORDER BY or
+    -- a join's ON, and Debian 12's sqlite3 shell is 3.40)
+    COALESCE(
+      (SELECT MAX(f2.valid_from) FROM emission_factors f2 WHERE f2.vehicle_class = v.vehicle_class AND f2.valid_from <= v.activity_date),
+      (SELECT MIN(f2.valid_from) FROM emission_factors f2 WHERE f2.vehicle_class = v.vehicle_class)
+    ) AS chosen_from
+  FROM (
     SELECT
       z.*,
       CASE WHEN z.tier IS NOT NULL THEN ${roundFloat(dialect, straight, 1)} END AS great_circle_km,
@@ -155,16 +169,10 @@ FROM (
       LEFT JOIN geo_centroids pd ON pd.level = 'postcode' AND pd.country = x.destination_country AND pd.postcode = ${postcode('x.receiver_postcode', 'x.destination_country')}
       LEFT JOIN country_areas ca ON ca.country = x.origin_country AND x.origin_country = x.destination_country
     ) z
+  ) v
+  ) u
   ) y
-  LEFT JOIN emission_factors f ON f.vehicle_class = y.vehicle_class AND f.version = (
-    SELECT f2.version FROM emission_factors f2
-    WHERE f2.vehicle_class = y.vehicle_class
-    ORDER BY CASE WHEN f2.valid_from <= y.activity_date THEN 0 ELSE 1 END,
-      CASE WHEN f2.valid_from <= y.activity_date THEN CAST(f2.valid_from AS TEXT) END DESC,
-      f2.valid_from,
-      f2.version
-    LIMIT 1
-  )
+  LEFT JOIN emission_factors f ON f.vehicle_class = y.vehicle_class AND f.version = y.chosen_version
 ) w`;
 }
 
