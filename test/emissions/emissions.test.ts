@@ -8,6 +8,7 @@
  * operators' factors import all-or-nothing and survive a re-migration.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -72,6 +73,7 @@ function greatCircle([la1, lo1]: readonly [number, number], [la2, lo2]: readonly
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
 const byDialect = new Map<string, Row[]>();
+const SQLITE_SHELL = '/usr/bin/sqlite3';
 
 for (const dialect of DIALECTS) {
   describe(`shipment_emissions on ${dialect}`, () => {
@@ -296,6 +298,14 @@ for (const dialect of DIALECTS) {
       } finally {
         tmp.cleanup();
       }
+    });
+
+    test("the sqlite3 shell (Debian 12's is SQLite 3.40) opens the views and gives the same numbers", { skip: dialect !== 'sqlite' || !fs.existsSync(SQLITE_SHELL) }, async () => {
+      const file = t.tdb.url.replace(/^sqlite:/, '');
+      const query = 'select count(*), sum(round(kg_co2e * 1000)), sum(round(distance_km * 10)) from shipment_emissions; select sum(estimated), sum(round(kg_co2e * 1000)) from emissions_by_month;';
+      const shell = execFileSync(SQLITE_SHELL, ['-readonly', file, query], { encoding: 'utf8' }).trim();
+      const ours = await sql<{ v: string }>`select (select count(*) || '|' || sum(round(kg_co2e * 1000)) || '|' || sum(round(distance_km * 10)) from shipment_emissions) || char(10) || (select sum(estimated) || '|' || sum(round(kg_co2e * 1000)) from emissions_by_month) as v`.execute(t.db.db);
+      assert.equal(shell, ours.rows[0]?.v);
     });
 
     test('emissions_by_month adds up shipment_emissions', async () => {
