@@ -183,7 +183,8 @@ for (const dialect of DIALECTS) {
       }
       // what the sample invoices lack, counted: a change in the method or the data shows here
       assert.equal(rows.filter((x) => x.reason === null && x.origin_country === x.destination_country).length, 55, 'the 55 domestic shipments with a weight');
-      assert.equal(rows.filter((x) => x.reason === null).length, 75);
+      assert.equal(rows.filter((x) => x.reason === null).length, 106);
+      assert.equal(rows.filter((x) => x.reason === null && x.mode === 'air').length, 31, 'every air shipment with a weight and two countries');
     });
 
     test('each estimate recomputed independently: tier, distance, tonne-km and kg CO2e to the gram', async () => {
@@ -266,20 +267,24 @@ for (const dialect of DIALECTS) {
         const header = 'vehicle_class,version,valid_from,kg_co2e_per_tkm,basis,distance_factor,distance_add_km,source,reference,verified';
         // test inputs, not real factors: round numbers that make the arithmetic visible
         const bad = path.join(tmp.dir, 'bad.csv');
-        fs.writeFileSync(bad, `${header}\nair_short_haul,test-1,2020-01-01,1.0,WTW,1,95,test,test,test\nair_long_haul,test-1,2020-13-01,abc,WTW,1,95,test,test,test\n`);
+        fs.writeFileSync(bad, `${header}\nair_short_haul,uk-gov-ghg-2025,2025-01-01,1.0,WTW,1,95,test,test,test\nair_long_haul,test-1,2020-13-01,abc,WTW,1,95,test,test,test\n`);
         const r1 = await runCli(['--db', t.tdb.url, '--data-dir', t.tdb.dataDir, 'emissions', 'factors', 'import', bad]);
         assert.equal(r1.code, 2, r1.stderr);
         assert.match(r1.stderr, /row 3, column valid_from/);
         assert.match(r1.stderr, /row 3, column kg_co2e_per_tkm/);
-        assert.equal((await t.db.db.selectFrom('emission_factors').selectAll().where('vehicle_class', 'in', ['air_short_haul', 'air_long_haul']).execute()).length, 0, 'nothing imported');
+        const airFactors = async () =>
+          (await t.db.db.selectFrom('emission_factors').select(['vehicle_class', 'version', 'kg_co2e_per_tkm']).where('mode', '=', 'air').orderBy('vehicle_class').execute()).map((f) => `${f.vehicle_class} ${f.version} ${f.kg_co2e_per_tkm}`);
+        const seededAir = SEEDED_FACTORS.filter((f) => f.vehicle_class.startsWith('air_')).map((f) => `${f.vehicle_class} ${f.version} ${f.kg_co2e_per_tkm}`);
+        assert.deepEqual(await airFactors(), seededAir.sort(), 'nothing imported');
 
         const good = path.join(tmp.dir, 'good.csv');
-        fs.writeFileSync(good, `${header}\nair_short_haul,test-1,2020-01-01,1.0,WTW,1,95,"test, with a comma",test,test\nair_long_haul,test-1,2020-01-01,0.5,WTW,1,95,test,test,test\n`);
+        // the operator replaces the seeded air rows (same key), so every air shipment uses them
+        fs.writeFileSync(good, `${header}\nair_short_haul,uk-gov-ghg-2025,2025-01-01,1.0,WTW,1,95,"test, with a comma",test,test\nair_long_haul,uk-gov-ghg-2025,2025-01-01,0.5,WTW,1,95,test,test,test\n`);
         const r2 = await runCli(['--db', t.tdb.url, '--data-dir', t.tdb.dataDir, 'emissions', 'factors', 'import', good]);
         assert.equal(r2.code, 0, r2.stderr);
         const after = await emissions(t.db);
         const air = after.filter((x) => x.mode === 'air' && x.vehicle_class !== null && x.reason === null);
-        assert.ok(air.length > 0, 'air shipments are estimated once a factor exists');
+        assert.ok(air.length >= 20, 'the air sample shipments are estimated');
         for (const x of air) {
           const f = x.vehicle_class === 'air_short_haul' ? 1.0 : 0.5;
           const distance = round((x.great_circle_km ?? 0) + 95, 1);
@@ -289,12 +294,13 @@ for (const dialect of DIALECTS) {
         const source = await t.db.db.selectFrom('emission_factors').select('source').where('vehicle_class', '=', 'air_short_haul').executeTakeFirstOrThrow();
         assert.equal(source.source, 'test, with a comma');
 
-        // an operator corrects the seeded HGV factor: a re-migration keeps the correction
+        // an operator corrects the seeded HGV factor: a re-migration keeps the correction, and the imported air rows
         await t.db.db.updateTable('emission_factors').set({ kg_co2e_per_tkm: 0.2 }).where('vehicle_class', '=', 'hgv').where('version', '=', 'uk-gov-ghg-2012').execute();
         const m = await migrateToLatest(t.db.db, t.db.dialect);
         assert.equal(m.error, undefined);
-        const hgv = await t.db.db.selectFrom('emission_factors').select('kg_co2e_per_tkm').where('vehicle_class', '=', 'hgv').executeTakeFirstOrThrow();
+        const hgv = await t.db.db.selectFrom('emission_factors').select('kg_co2e_per_tkm').where('vehicle_class', '=', 'hgv').where('version', '=', 'uk-gov-ghg-2012').executeTakeFirstOrThrow();
         assert.equal(hgv.kg_co2e_per_tkm, 0.2);
+        assert.deepEqual(await airFactors(), ['air_long_haul uk-gov-ghg-2025 0.5', 'air_short_haul uk-gov-ghg-2025 1']);
       } finally {
         tmp.cleanup();
       }
