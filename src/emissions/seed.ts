@@ -127,8 +127,12 @@ export async function seedPostcodeCentroids(db: Kysely<Database>): Promise<numbe
       added = found.length;
     }
   }
-  await db.deleteFrom('etl_meta').where('key', '=', ZIPS_CHECKED_KEY).execute();
-  await db.insertInto('etl_meta').values({ key: ZIPS_CHECKED_KEY, value: String(max) }).execute();
+  // an upsert: two processes opening the database at once both get here
+  await db
+    .insertInto('etl_meta')
+    .values({ key: ZIPS_CHECKED_KEY, value: String(max) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(max) }))
+    .execute();
   return added;
 }
 
