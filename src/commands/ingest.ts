@@ -12,6 +12,7 @@ import { kindOf } from '../pipeline/land.js';
 import { finishRun, startRun } from '../pipeline/runs.js';
 import type { AuditConfig } from '../audit/config.js';
 import { auditConfigOf, auditLoaded } from './audit.js';
+import { seedPostcodeCentroids } from '../emissions/seed.js';
 import { operatorOverrides } from './charges.js';
 import { printJson, type CommandContext } from './context.js';
 
@@ -140,6 +141,8 @@ export async function recordedRun(ctx: CommandContext, command: string, work: (r
     });
     // the accounts these files loaded get their audit findings recomputed
     if (audit !== undefined) await auditLoaded(ctx, results, audit);
+    // the US ZIPs these files brought get their centroids (shipment_emissions' postcode tier)
+    await seedPostcodeCentroids(ctx.db.db);
   } catch (err) {
     failure = err;
     // the database lost between files (a look-up, a quarantine record) says so, like during a load

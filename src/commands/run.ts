@@ -21,6 +21,7 @@ import { finishRun, startRun } from '../pipeline/runs.js';
 import { loadRunConfig, type AccountConfig, type RunConfig } from '../run-config.js';
 import { defaultAuditConfig } from '../audit/config.js';
 import { auditLoaded } from './audit.js';
+import { seedPostcodeCentroids } from '../emissions/seed.js';
 import { operatorOverrides } from './charges.js';
 import { printJson, type CommandContext } from './context.js';
 
@@ -204,6 +205,7 @@ export async function runAccounts(ctx: CommandContext, opts: RunOptions, browser
     const ingested = await ingestLock(async () => {
       const loaded = await ingestPaths({ db, dataDir: ctx.options.dataDir, runId }, files.map((f) => f.path), { carrier: adapter, carriers: CARRIERS, account: a.account, overrides });
       await auditLoaded(ctx, loaded, config.audit ?? defaultAuditConfig());
+      await seedPostcodeCentroids(db.db);
       return loaded;
     });
     fileResults.push(...ingested);

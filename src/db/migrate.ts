@@ -14,6 +14,7 @@ import { operatorsMigration } from './migrations/0004-operators.js';
 import { realFilesMigration } from './migrations/0005-real-files.js';
 import { emissionsFxMigration } from './migrations/0009-emissions-fx.js';
 import { receiverCompanyMigration } from './migrations/0010-receiver-company.js';
+import { emissionsDomesticMigration } from './migrations/0011-emissions-domestic.js';
 import { seedEmissionData } from '../emissions/seed.js';
 import { auditMigration } from './migrations/0008-audit.js';
 import type { Database } from './schema.js';
@@ -31,6 +32,7 @@ function provider(dialect: Dialect) {
         '0008-audit': auditMigration(dialect),
         '0009-emissions-fx': emissionsFxMigration(dialect),
         '0010-receiver-company': receiverCompanyMigration(),
+        '0011-emissions-domestic': emissionsDomesticMigration(dialect),
       };
     },
   };

@@ -226,6 +226,13 @@ export interface GeoCentroidsTable {
   source: string;
 }
 
+/** A country's surface area in km² (migration 0011), for the `country_area` distance method. */
+export interface CountryAreasTable {
+  country: string;
+  area_km2: number;
+  source: string;
+}
+
 /** Reference rates per 1 EUR (migration 0009), loaded by `etl fx import`. */
 export interface FxRatesTable {
   currency: string;
@@ -292,6 +299,7 @@ export interface Database {
   emission_factors: EmissionFactorsTable;
   service_modes: ServiceModesTable;
   geo_centroids: GeoCentroidsTable;
+  country_areas: CountryAreasTable;
   fx_rates: FxRatesTable;
   audit_findings: AuditFindingsTable;
   fuel_rates: FuelRatesTable;

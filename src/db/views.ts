@@ -253,6 +253,8 @@ export const ANALYST_VIEWS: Readonly<Record<AnalystViewName, AnalystView>> = Obj
       ...text('weight_basis', 'mode', 'vehicle_class'),
       ...measure('great_circle_km', 'distance_km', 'tonne_km', 'kg_co2e', 'factor_kg_co2e_per_tkm'),
       ...text('factor_version', 'factor_basis', 'tier', 'reason'),
+      // appended (migration 0011): PostgreSQL's CREATE OR REPLACE VIEW only adds columns at the end
+      ...text('distance_method'),
     ],
     orderBy: ['shipment_id'],
   },

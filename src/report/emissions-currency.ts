@@ -78,7 +78,7 @@ export interface EmissionsCurrencyParts {
 
 /** Domestic reasons name their country; the page groups them as one reason. */
 function reasonGroup(reason: string): string {
-  return reason.startsWith('domestic (') ? 'domestic: one country centroid gives no distance (needs postcode coordinates)' : reason;
+  return reason.startsWith('domestic (') ? 'domestic: no postcode coordinates on both sides and no surface area for the country (country_areas)' : reason;
 }
 
 export async function withEmissionsAndCurrency<T extends ReportData>(db: Db, data: T): Promise<T & EmissionsCurrencyParts> {

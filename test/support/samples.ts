@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { CARRIERS } from '../../carriers/index.js';
 import type { Db } from '../../src/db/connect.js';
+import { seedPostcodeCentroids } from '../../src/emissions/seed.js';
 import { ingest } from './ingest.js';
 import { fixtureDirOf, goldenCases } from './paths.js';
 
@@ -10,4 +11,6 @@ export async function loadGoldenSamples(db: Db, dataDir: string): Promise<void> 
     const results = await ingest(db, dataDir, goldenCases(fixtureDirOf(carrier.id)).map((c) => c.file), carrier.id);
     assert.deepEqual(results.map((r) => r.status), results.map(() => 'loaded'), carrier.id);
   }
+  // what `etl ingest` does after loading (and every later open): the loaded US ZIPs' centroids
+  await seedPostcodeCentroids(db.db);
 }
