@@ -14,7 +14,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Dialect } from '../db/connect.js';
 import type { AuditConfig } from './config.js';
 import type { ShipmentFact } from './model.js';
-import { overbilledWeight } from './rules/dim-weight.js';
+import { milli, overbilledWeight, type DimWeightParams } from './rules/dim-weight.js';
 import { dimWeightParams, RULES, type AuditTables, type RuleName } from './rules/index.js';
 
 export type Candidates =
@@ -24,7 +24,7 @@ export type Candidates =
   | { readonly kind: 'all' }
   /** Tracking numbers on two or more invoices of the account. */
   | { readonly kind: 'repeated' }
-  /** Parts with a charge line (SQL over `charges as c`) meeting `where`. */
+  /** Parts with a charge line meeting `where`: SQL over `charges as c` alone (SQLite then tests it before it looks anything else up). */
   | { readonly kind: 'lines'; readonly where: RawBuilder<boolean> }
   /** Tracking numbers with a shipment meeting `where` (SQL over `shipments as s`), then `keep` (the shipment as the rules read it). */
   | { readonly kind: 'shipments'; readonly where: RawBuilder<boolean>; readonly keep: (s: ShipmentFact) => boolean };
@@ -40,20 +40,69 @@ const codes = (list: readonly string[]): Candidates => ({ kind: 'lines', where: 
 
 /**
  * Lines whose description contains one of `patterns` the way the audit-fee rule tells it
- * (`description.toLowerCase().includes(pattern.toLowerCase())`). SQL lowers ASCII only (SQLite's
- * lower, translate on PostgreSQL: the same everywhere); that finds every JavaScript match of an
- * ASCII pattern except through the two characters whose lower case holds an ASCII letter (U+0130
- * "İ" → "i̇", U+212A Kelvin → "k"), so lines holding them are kept too. A pattern with other
- * characters keeps every line.
+ * (`description.toLowerCase().includes(pattern.toLowerCase())`). SQL folds ASCII letters only
+ * (SQLite's LIKE, translate on PostgreSQL: the same everywhere); that finds every JavaScript
+ * match of an ASCII pattern except through the two characters whose lower case holds an ASCII
+ * letter (U+0130 "İ" → "i̇", U+212A Kelvin → "k"), so lines holding them are kept too. A pattern
+ * with other characters keeps every line.
  */
 function descriptionContains(patterns: readonly string[], dialect: Dialect): Candidates {
   const lowered = patterns.map((p) => p.toLowerCase());
   if (lowered.some((p) => !/^[\x20-\x7e]*$/.test(p))) return { kind: 'lines', where: sql<boolean>`1 = 1` };
   const d = sql.ref('c.charge_description');
-  const lower = dialect === 'postgres' ? sql`translate(${d}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')` : sql`lower(${d})`;
-  const has = (text: RawBuilder<unknown>, part: string) => (dialect === 'postgres' ? sql`strpos(${text}, ${part}) > 0` : sql`instr(${text}, ${part}) > 0`);
-  const tests = [...lowered.map((p) => has(lower, p)), has(sql`${d}`, '\u0130'), has(sql`${d}`, '\u212a')];
+  const has =
+    dialect === 'postgres'
+      ? (part: string, fold: boolean) => sql`strpos(${fold ? sql`translate(${d}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')` : d}, ${part}) > 0`
+      : // SQLite's LIKE folds ASCII letters only (and is much faster than instr(lower(...)))
+        (part: string) => sql`${d} like ${`%${part.replace(/[\\%_]/g, (m) => `\\${m}`)}%`} escape '\\'`;
+  const tests = [...lowered.map((p) => has(p, true)), has('\u0130', false), has('\u212a', false)];
   return { kind: 'lines', where: sql<boolean>`(${sql.join(tests, sql` or `)})` };
+}
+
+/**
+ * SQL over `shipments as s` that holds for every shipment the dimensional-weight rule can find
+ * overbilled (overbilledWeight), and for few others. The rule counts thousandths of a weight
+ * unit (milli: Math.round(w × 1000)); SQL rounds halves its own way, so each is bounded instead:
+ * the billed weight from above, the chargeable one (max of declared and volumetric) from below
+ * and above, with a slack far above a double's error. A finding needs billed > allowed ≥
+ * roundUp(chargeable, step of its band); the SQL asks billed (upper bound) > the least
+ * roundUp(chargeable lower bound, step) over the bands the chargeable weight can fall in.
+ * The allowed weight is at least the declared one, so billed > declared is asked first.
+ */
+function overbilledWhere(params: DimWeightParams, carrier: string, dialect: Dialect): RawBuilder<boolean> {
+  const cheap = sql<boolean>`s.billed_weight > s.entered_weight and s.dimension_unit is not null and s.weight_unit is not null and (s.weight_source is null or s.weight_source <> 'audited')`;
+  const divisors = params.divisors.filter((d) => d.carrier === carrier && d.divisor > 0);
+  const units = Object.entries(params.steps).filter(([, bands]) => bands.length > 0);
+  if (divisors.length === 0 || units.length === 0) return sql<boolean>`1 = 0`;
+  if (units.some(([, bands]) => bands.some((b) => milli(b.step) <= 0 || !Number.isFinite(milli(b.from))))) return cheap;
+  const dbl = (n: number) => sql`cast(${n} as double precision)`;
+  const [max, min] = dialect === 'postgres' ? ['greatest', 'least'] : ['max', 'min'];
+  const fn = (name: string, args: RawBuilder<unknown>[]) => sql`${sql.raw(name)}(${sql.join(args)})`;
+  const divisor = sql`case ${sql.join(
+    divisors.map((d) => sql`when s.dimension_unit = ${d.dimensionUnit} and s.weight_unit = ${d.weightUnit} then ${dbl(d.divisor)}`),
+    sql` `,
+  )} end`;
+  const slack = dbl(0.001);
+  const declared = sql`(s.entered_weight * 1000)`;
+  const volumetric = sql`((s.length * s.width * s.height / ${divisor}) * 1000)`;
+  const low = (x: RawBuilder<unknown>) => sql`ceil(${x} - 0.5 - ${slack})`;
+  const high = (x: RawBuilder<unknown>) => sql`floor(${x} + 0.5 + ${slack})`;
+  const wLow = fn(max, [low(declared), low(volumetric)]);
+  const wHigh = fn(max, [high(declared), high(volumetric)]);
+  const none = dbl(1e18);
+  const leastAllowed = units.map(([unit, bands]) => {
+    const from = bands.map((b) => milli(b.from));
+    const options = bands.map((b, i) => {
+      const later = Math.min(...from.slice(i + 1));
+      // band i is chosen for w when w > its from and no later band's from is below w; band 0 also when no band's is
+      let possible = sql`(${wHigh} > ${dbl(from[i] ?? 0)}${Number.isFinite(later) ? sql` and ${wLow} <= ${dbl(later)}` : sql``})`;
+      if (i === 0) possible = sql`(${possible} or ${wLow} <= ${dbl(Math.min(...from))})`;
+      const step = dbl(milli(b.step));
+      return sql`case when ${possible} then ceil(${wLow} / ${step}) * ${step} else ${none} end`;
+    });
+    return sql`when s.weight_unit = ${unit} then ${options.length === 1 ? options[0] ?? none : fn(min, options)}`;
+  });
+  return sql<boolean>`(${cheap} and ${high(sql`(s.billed_weight * 1000)`)} > case ${sql.join(leastAllowed, sql` `)} end)`;
 }
 
 /** Per rule (RULES), what a part holding one of its findings must have. */
@@ -63,14 +112,16 @@ const CANDIDATES: { readonly [R in RuleName]: (x: CandidateContext) => Candidate
   charges_after_credit: () => ({ kind: 'repeated' }),
   dim_weight_overbilling: (x) => {
     const params = dimWeightParams(x.config, x.tables);
-    // the allowed weight is at least the declared one (allowedWeight), so a billed weight at or
-    // under it is never a finding; the rest is the rule's own test, on the shipment alone
-    return { kind: 'shipments', where: sql<boolean>`s.billed_weight > s.entered_weight and s.dimension_unit is not null`, keep: (s) => overbilledWeight(s, params) !== null };
+    return { kind: 'shipments', where: overbilledWhere(params, x.carrier, x.dialect), keep: (s) => overbilledWeight(s, params) !== null };
   },
   weight_correction: () => codes(['weight_correction']),
   audit_fee: (x) => descriptionContains(x.config.weight_corrections.feePatterns, x.dialect),
   address_correction: () => codes(['address_correction']),
-  residential_business: () => codes(['residential']),
+  // a residential surcharge (a charge) on a shipment whose receiver has a company name
+  residential_business: () => ({
+    kind: 'lines',
+    where: sql<boolean>`(c.charge_code = 'residential' and c.amount_minor > 0 and exists (select 1 from shipments rs where rs.id = c.shipment_id and rs.receiver_company is not null))`,
+  }),
   rate_drift: (x) => {
     const surcharges = [...new Set(x.tables.rates.filter((r) => r.carrier === x.carrier).map((r) => r.chargeCode))];
     return surcharges.length === 0 ? { kind: 'none' } : codes(surcharges);

@@ -25,11 +25,15 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 type Reader = Kysely<Database>;
 
-/** The charge lines of an account (`charges as c` with its invoice `i`), in the columns facts take. */
-function chargeQuery(db: Reader, scope: AccountScope) {
-  return db
+/**
+ * Charge lines (`charges as c` with its invoice `i`), in the columns facts take: an account's, or
+ * (scope null) those the caller picks. A cross join, as shipmentQuery's: the lines first.
+ */
+function chargeQuery(db: Reader, scope: AccountScope | null) {
+  const q = db
     .selectFrom('charges as c')
-    .innerJoin('invoices as i', 'i.id', 'c.invoice_id')
+    .crossJoin('invoices as i')
+    .whereRef('i.id', '=', 'c.invoice_id')
     .select([
       'c.id',
       'c.invoice_id',
@@ -45,16 +49,21 @@ function chargeQuery(db: Reader, scope: AccountScope) {
       'c.amount_minor',
       'c.source_file_id',
       'c.source_row',
-    ])
-    .where('i.carrier', '=', scope.carrier)
-    .where('i.account_number', '=', scope.account);
+    ]);
+  return scope === null ? q : q.where('i.carrier', '=', scope.carrier).where('i.account_number', '=', scope.account);
 }
 
-/** The shipments of an account (`shipments as s` with its invoice `i`), in the columns facts take. */
+
+/**
+ * The shipments of an account (`shipments as s` with its invoice `i`), in the columns facts
+ * take. A cross join so that SQLite reads the shipments first (by tracking number, or in table
+ * order) and looks their invoices up, instead of reading an invoice's shipments in index order.
+ */
 export function shipmentQuery(db: Reader, scope: AccountScope) {
   return db
     .selectFrom('shipments as s')
-    .innerJoin('invoices as i', 'i.id', 's.invoice_id')
+    .crossJoin('invoices as i')
+    .whereRef('i.id', '=', 's.invoice_id')
     .select([
       's.id',
       's.invoice_id',
@@ -157,15 +166,18 @@ export class FactReader {
   }
 
   /**
-   * The lines and shipments of these tracking numbers (a line with a shipment is its shipment's,
-   * see store.ts), with `loose` (lines without a shipment, read by the caller), in id order.
+   * The shipments of these tracking numbers and their lines (a line with a shipment is its
+   * shipment's, see store.ts), with `loose` (lines without a shipment, read by the caller), in id
+   * order. The lines are found by shipment id alone: the shipments are the account's already.
    */
   async part(trackingNumbers: readonly string[], loose: readonly ChargeFact[] = []): Promise<AuditFacts> {
-    if (trackingNumbers.length === 0) return { charges: [...loose].sort((a, b) => a.id - b.id), shipments: [] };
-    const rows = await chargeQuery(this.db, this.scope).innerJoin('shipments as s', 's.id', 'c.shipment_id').where('s.tracking_number', 'in', trackingNumbers).execute();
-    const charges = [...rows.map((c) => this.charge(c)), ...loose].sort((a, b) => a.id - b.id);
-    const shipments = await shipmentQuery(this.db, this.scope).where('s.tracking_number', 'in', trackingNumbers).orderBy('s.id').execute();
-    return { charges, shipments: shipments.map(shipmentFact) };
+    const shipments = trackingNumbers.length === 0 ? [] : (await shipmentQuery(this.db, this.scope).where('s.tracking_number', 'in', trackingNumbers).orderBy('s.id').execute()).map(shipmentFact);
+    const charges = [...loose];
+    for (let k = 0; k < shipments.length; k += 2000) {
+      const ids = shipments.slice(k, k + 2000).map((s) => s.id);
+      for (const c of await chargeQuery(this.db, null).where('c.shipment_id', 'in', ids).execute()) charges.push(this.charge(c));
+    }
+    return { charges: charges.sort((a, b) => a.id - b.id), shipments };
   }
 
   /** Lines without a shipment (`c.shipment_id is null`) meeting `where`, in id order. */

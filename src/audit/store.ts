@@ -159,7 +159,8 @@ async function recomputeAccount(handle: Db, scope: AccountScope, files: readonly
       for (const r of (await q.execute(trx)).rows) keys.add(r.t);
     }
     if (!everything && lineWheres.length > 0 && anyLine !== null) {
-      const q = sql<{ t: string }>`select distinct s.tracking_number as t from charges c join shipments s on s.id = c.shipment_id join invoices i on i.id = s.invoice_id where ${inAccount} and ${touched(sql.ref('s.tracking_number'))} and ${anyLine}`;
+      // cross joins: SQLite reads the account's lines in table order, and the few matching lines' shipments
+      const q = sql<{ t: string }>`select distinct s.tracking_number as t from invoices i cross join charges c cross join shipments s where c.invoice_id = i.id and s.id = c.shipment_id and ${inAccount} and ${anyLine} and ${touched(sql.ref('s.tracking_number'))}`;
       for (const r of (await q.execute(trx)).rows) keys.add(r.t);
     }
     for (const c of everything ? [] : specs) {

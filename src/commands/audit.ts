@@ -31,8 +31,9 @@ export function auditConfigOf(config: string | undefined, env: NodeJS.ProcessEnv
 export async function auditLoaded(ctx: CommandContext, results: readonly FileResult[], config: AuditConfig): Promise<void> {
   const ids = results.filter((r) => r.status === 'loaded' && r.sourceFileId !== null).map((r) => r.sourceFileId as number);
   if (ids.length === 0) return;
+  const started = performance.now();
   const done = await recomputeLoaded(ctx.db, ids, config);
-  ctx.out.log.info({ event: 'audit', accounts: done.accounts, findings: done.findings }, 'audit findings recomputed');
+  ctx.out.log.info({ event: 'audit', accounts: done.accounts, findings: done.findings, ms: Math.round(performance.now() - started) }, 'audit findings recomputed');
 }
 
 export async function auditCommand(ctx: CommandContext, opts: AuditOptions): Promise<number> {

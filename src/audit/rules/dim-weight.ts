@@ -44,7 +44,7 @@ function stepFor(bands: ReadonlyArray<StepBand>, w: number): number | undefined 
 }
 
 /** Thousandths of a weight unit, an integer (weights are floats in the database). */
-const milli = (w: number): number => Math.round(w * 1000);
+export const milli = (w: number): number => Math.round(w * 1000);
 
 function roundUp(wMilli: number, stepMilli: number): number {
   return Math.ceil(wMilli / stepMilli) * stepMilli;
