@@ -92,10 +92,24 @@ export async function recomputeLoaded(handle: Db, sourceFileIds: readonly number
   const replaced = await replacedAccounts(handle, sourceFileIds);
   let findings = 0;
   for (const scope of scopes) {
-    const whole = replaced.has(JSON.stringify([scope.carrier, scope.account]));
+    const whole = replaced.has(JSON.stringify([scope.carrier, scope.account])) || (await onlyThese(handle, scope, sourceFileIds));
     findings += await recomputeAccount(handle, scope, whole ? null : sourceFileIds, config, tables, now, opts);
   }
   return { accounts: scopes.length, findings };
+}
+
+/** The account has no invoice but these files' (its first load): recomputing it whole is the same, and cheaper. */
+async function onlyThese(handle: Db, scope: AccountScope, sourceFileIds: readonly number[]): Promise<boolean> {
+  if (sourceFileIds.length > 500) return false;
+  const other = await handle.db
+    .selectFrom('invoices')
+    .select('id')
+    .where('carrier', '=', scope.carrier)
+    .where('account_number', '=', scope.account)
+    .where('source_file_id', 'not in', sourceFileIds)
+    .limit(1)
+    .executeTakeFirst();
+  return other === undefined;
 }
 
 /** Accounts where these files replaced an invoice (load.ts addInvoice notes it), or holding a finding on an invoice gone. */
