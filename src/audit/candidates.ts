@@ -15,6 +15,7 @@ import type { Dialect } from '../db/connect.js';
 import type { AuditConfig } from './config.js';
 import type { ShipmentFact } from './model.js';
 import { milli, overbilledWeight, type DimWeightParams } from './rules/dim-weight.js';
+import { NOT_IN_BASE } from './rules/rate-drift.js';
 import { dimWeightParams, RULES, type AuditTables, type RuleName } from './rules/index.js';
 
 export type Candidates =
@@ -36,7 +37,8 @@ export interface CandidateContext {
   readonly dialect: Dialect;
 }
 
-const codes = (list: readonly string[]): Candidates => ({ kind: 'lines', where: sql<boolean>`c.charge_code in (${sql.join([...list])})` });
+const codeIn = (list: readonly string[]): RawBuilder<boolean> => sql<boolean>`c.charge_code in (${sql.join([...list])})`;
+const codes = (list: readonly string[]): Candidates => ({ kind: 'lines', where: codeIn(list) });
 
 /**
  * Lines whose description contains one of `patterns` the way the audit-fee rule tells it
@@ -105,6 +107,29 @@ function overbilledWhere(params: DimWeightParams, carrier: string, dialect: Dial
   return sql<boolean>`(${cheap} and ${high(sql`(s.billed_weight * 1000)`)} > case ${sql.join(leastAllowed, sql` `)} end)`;
 }
 
+/**
+ * SQL over a surcharge line `c` that holds when its shipment's lines of that code could be a
+ * rate-drift finding: for some rate in effect on the shipment's date (ship date, else invoice
+ * date), billed - expected > tolerance, all integers, where expected = base × rate / 100 and the
+ * tolerance = toleranceMinor + tolerancePercent of expected, each rounded (percentOf). Rounding
+ * only moves a value by half a unit, so expected ≥ ceil(base × rate / 100 - ½) = e and the
+ * tolerance ≥ toleranceMinor + ceil(e × percent / 100 - ½); the SQL asks billed ≥ e + that + 1,
+ * with a thousandth of slack for the doubles.
+ */
+function aboveRate(x: CandidateContext): RawBuilder<boolean> {
+  const p = x.config.rate_drift;
+  const notBase = [...new Set([...x.tables.rates.map((r) => r.chargeCode), ...NOT_IN_BASE])];
+  const dbl = (n: number) => sql`cast(${n} as double precision)`;
+  const sum = (which: RawBuilder<unknown>) => sql`(select sum(x.amount_minor) from charges x where x.shipment_id = c.shipment_id and ${which})`;
+  const billed = sum(sql`x.charge_code = c.charge_code`);
+  const base = sum(sql`(case when r.base = 'freight' then x.charge_code = 'freight' else x.charge_code not in (${sql.join(notBase)}) end)`);
+  const date = sql`coalesce(rs.ship_date, ri.invoice_date)`;
+  const low = (v: RawBuilder<unknown>) => sql`ceil(${v} - 0.5 - ${dbl(0.001)})`;
+  const expected = low(sql`${base} * cast(r.rate_percent as double precision) / 100`);
+  const tolerance = sql`${dbl(p.toleranceMinor)} + ${low(sql`${expected} * ${dbl(Number(p.tolerancePercent))} / 100`)}`;
+  return sql<boolean>`exists (select 1 from shipments rs cross join invoices ri cross join fuel_rates r where rs.id = c.shipment_id and ri.id = rs.invoice_id and r.carrier = ri.carrier and r.charge_code = c.charge_code and r.valid_from <= ${date} and (r.valid_to is null or ${date} <= r.valid_to) and ${billed} >= ${expected} + ${tolerance} + 1)`;
+}
+
 /** Per rule (RULES), what a part holding one of its findings must have. */
 const CANDIDATES: { readonly [R in RuleName]: (x: CandidateContext) => Candidates } = {
   // a repeat, and a re-bill after a credit, are lines of one tracking number on two invoices
@@ -124,7 +149,7 @@ const CANDIDATES: { readonly [R in RuleName]: (x: CandidateContext) => Candidate
   }),
   rate_drift: (x) => {
     const surcharges = [...new Set(x.tables.rates.filter((r) => r.carrier === x.carrier).map((r) => r.chargeCode))];
-    return surcharges.length === 0 ? { kind: 'none' } : codes(surcharges);
+    return surcharges.length === 0 ? { kind: 'none' } : { kind: 'lines', where: sql<boolean>`(${codeIn(surcharges)} and ${aboveRate(x)})` };
   },
 };
 

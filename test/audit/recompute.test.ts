@@ -25,6 +25,7 @@ import { readFuelRatesFile, replaceFuelRates } from '../../src/audit/fuel-rates.
 import { findingKey, type ShipmentFact } from '../../src/audit/model.js';
 import { overbilledWeight, DIM_WEIGHT_STEPS } from '../../src/audit/rules/dim-weight.js';
 import { dimWeightParams, RULES, runRules, type AuditTables } from '../../src/audit/rules/index.js';
+import type { FuelRate } from '../../src/audit/rules/rate-drift.js';
 import { recomputeFindings } from '../../src/audit/store.js';
 import type { Db } from '../../src/db/connect.js';
 import { runCli } from '../support/cli.js';
@@ -66,6 +67,8 @@ const CONFIGS: Record<string, AuditConfig> = {
     weight_corrections: { feePatterns: ['FUEL', 'surcharge', 'audit fee'] },
     dim_weight_overbilling: { divisors: { ups: { cm: 9000 }, dhl: { cm: 8000 }, gls: { cm: 9000 } }, steps: { kg: [{ from: 10, step: 1 }, { from: 0, step: 0.3 }], lb: [{ from: 0, step: 1 }] } },
   }),
+  // no tolerance: the carriers' rounding of the fuel surcharge becomes drift
+  exact: auditConfigSchema.parse({ rate_drift: { toleranceMinor: 0, tolerancePercent: '0' } }),
   // a pattern SQL cannot fold like JavaScript: every line is read
   unicode: auditConfigSchema.parse({ weight_corrections: { feePatterns: ['Zuschlag für', 'audit fee'] } }),
 };
@@ -97,17 +100,24 @@ for (const dialect of DIALECTS) {
 
     for (const [name, config] of Object.entries(CONFIGS)) {
       test(`config "${name}": parts of 1 and of the default size, against the whole-account run, without and with fuel rates`, async () => {
-        for (const rates of [[], readFuelRatesFile(RATES)]) {
+        // every carrier's fuel rated at all dates, a little low: drift on many lines, both bases
+        const everywhere: FuelRate[] = CARRIERS.flatMap((c) => [
+          { carrier: c.id, chargeCode: 'fuel', validFrom: '2000-01-01', validTo: '2022-12-31', ratePercent: '12.5', base: 'freight_and_surcharges', source: 'test' },
+          { carrier: c.id, chargeCode: 'fuel', validFrom: '2023-01-01', validTo: null, ratePercent: '14.125', base: 'freight', source: 'test' },
+        ]);
+        for (const rates of [[], readFuelRatesFile(RATES), everywhere]) {
           await replaceFuelRates(t.db, rates);
-          await sameAsWhole(config, name);
+          await sameAsWhole(config, name, rates);
         }
       });
     }
 
-    async function sameAsWhole(config: AuditConfig, name: string): Promise<void> {
+    async function sameAsWhole(config: AuditConfig, name: string, rates: readonly FuelRate[]): Promise<void> {
       const expected = await reference(t.db, config);
       assert.ok(expected.length > 0);
       if (name === 'many') assert.ok(expected.length > 100, `${expected.length} findings`);
+      const drift = expected.filter((e) => e[1] === 'rate_drift').length;
+      if (name === 'exact' && rates.some((r) => r.source === 'test')) assert.ok(drift > 20, `${drift} rate drift findings`);
       assert.ok(expected.every((e) => (RULES as readonly string[]).includes(e[1])), 'every finding is of a rule in RULES');
       for (const partSize of [1, undefined]) {
         const r = await recomputeFindings(t.db, 'all', config, { partSize });
