@@ -1,7 +1,9 @@
 /**
  * Findings in the database: recomputed per carrier account (delete, then insert what the rules
- * find now, in one transaction), so running again changes nothing and a finding is never stored
- * twice (`finding_key` is unique). Loads recompute the accounts whose invoices they loaded;
+ * find now, in one transaction per account), so running again changes nothing and a finding is
+ * never stored twice (`finding_key` is unique). An account is read and judged in parts of
+ * tracking numbers, only those that could hold a finding (candidates.ts), so memory is bounded
+ * by a part. Loads recompute only the tracking numbers they loaded (recomputeLoaded);
  * `etl audit --all` recomputes every account (after a config change or a new fuel_rates CSV).
  */
 import { sql, type RawBuilder } from 'kysely';
