@@ -2,11 +2,11 @@
  * `etl audit [--all] [--fuel-rates <csv>] [--since D] [--json]`: the audit findings' summary
  * (findings and money at stake per rule, carrier and currency), exit 0 whatever it finds.
  * `--all` recomputes every account's findings first (after changing the `audit:` config or the
- * fuel rates); loads recompute the accounts they loaded themselves (auditLoaded).
+ * fuel rates); loads recompute the tracking numbers they loaded themselves (auditLoaded).
  */
 import path from 'node:path';
 import { readFuelRatesFile, replaceFuelRates } from '../audit/fuel-rates.js';
-import { correctionTrend, recomputeFindings, scopesOfFiles, summarizeFindings, type TrendRow } from '../audit/store.js';
+import { correctionTrend, recomputeFindings, recomputeLoaded, summarizeFindings, type TrendRow } from '../audit/store.js';
 import type { AuditConfig } from '../audit/config.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatMinor } from '../model/money.js';
@@ -27,13 +27,13 @@ export function auditConfigOf(config: string | undefined, env: NodeJS.ProcessEnv
   return loadAuditConfig(path.resolve(explicit ?? 'etl.config.yaml'), explicit !== undefined);
 }
 
-/** After a load: recompute the findings of the accounts whose invoices these files loaded. */
+/** After a load: recompute the findings of the tracking numbers these files loaded (store.ts recomputeLoaded). */
 export async function auditLoaded(ctx: CommandContext, results: readonly FileResult[], config: AuditConfig): Promise<void> {
   const ids = results.filter((r) => r.status === 'loaded' && r.sourceFileId !== null).map((r) => r.sourceFileId as number);
   if (ids.length === 0) return;
-  const scopes = await scopesOfFiles(ctx.db, ids);
-  const done = await recomputeFindings(ctx.db, scopes, config);
-  ctx.out.log.info({ event: 'audit', accounts: done.accounts, findings: done.findings }, 'audit findings recomputed');
+  const started = performance.now();
+  const done = await recomputeLoaded(ctx.db, ids, config);
+  ctx.out.log.info({ event: 'audit', accounts: done.accounts, findings: done.findings, ms: Math.round(performance.now() - started) }, 'audit findings recomputed');
 }
 
 export async function auditCommand(ctx: CommandContext, opts: AuditOptions): Promise<number> {

@@ -44,7 +44,7 @@ function stepFor(bands: ReadonlyArray<StepBand>, w: number): number | undefined 
 }
 
 /** Thousandths of a weight unit, an integer (weights are floats in the database). */
-const milli = (w: number): number => Math.round(w * 1000);
+export const milli = (w: number): number => Math.round(w * 1000);
 
 function roundUp(wMilli: number, stepMilli: number): number {
   return Math.ceil(wMilli / stepMilli) * stepMilli;
@@ -60,6 +60,25 @@ export function allowedWeight(s: ShipmentFact, divisor: number, bands: ReadonlyA
   return { allowed: roundUp(chargeable, milli(step)), volumetric, step };
 }
 
+/**
+ * The weights of a shipment billed above what it should have been (billed > allowed, in
+ * thousandths), whatever its freight: null when it is not, or cannot be told. The audit's
+ * prefilter asks this of shipments before reading their lines (candidates.ts).
+ */
+export function overbilledWeight(s: ShipmentFact, params: DimWeightParams): { divisor: number; allowed: number; volumetric: number; step: number; billed: number } | null {
+  if (s.billedWeight === null || s.weightUnit === null || s.dimensionUnit === null) return null;
+  // a weight the carrier measured itself is its actual weight: the declared one proves nothing
+  // against it (such shipments are the weight-correction rule's findings)
+  if (s.weightSource === 'audited') return null;
+  const d = params.divisors.find((x) => x.carrier === s.carrier && x.dimensionUnit === s.dimensionUnit && x.weightUnit === s.weightUnit);
+  const bands = params.steps[s.weightUnit];
+  if (d === undefined || bands === undefined) return null;
+  const w = allowedWeight(s, d.divisor, bands);
+  if (w === null) return null;
+  const billed = milli(s.billedWeight);
+  return billed > w.allowed ? { ...w, divisor: d.divisor, billed } : null;
+}
+
 export function dimWeightOverbilling(facts: AuditFacts, params: DimWeightParams): Finding[] {
   const freight = new Map<number, AuditFacts['charges'][number][]>();
   for (const c of facts.charges) {
@@ -68,17 +87,9 @@ export function dimWeightOverbilling(facts: AuditFacts, params: DimWeightParams)
   }
   const findings: Finding[] = [];
   for (const s of facts.shipments) {
-    if (s.billedWeight === null || s.weightUnit === null || s.dimensionUnit === null) continue;
-    // a weight the carrier measured itself is its actual weight: the declared one proves nothing
-    // against it (such shipments are the weight-correction rule's findings)
-    if (s.weightSource === 'audited') continue;
-    const d = params.divisors.find((x) => x.carrier === s.carrier && x.dimensionUnit === s.dimensionUnit && x.weightUnit === s.weightUnit);
-    const bands = params.steps[s.weightUnit];
-    if (d === undefined || bands === undefined) continue;
-    const w = allowedWeight(s, d.divisor, bands);
+    const w = overbilledWeight(s, params);
     if (w === null) continue;
-    const billed = milli(s.billedWeight);
-    if (billed <= w.allowed) continue;
+    const billed = w.billed;
     const lines = freight.get(s.id) ?? [];
     const subject = lines[0];
     if (subject === undefined) continue;
@@ -86,14 +97,14 @@ export function dimWeightOverbilling(facts: AuditFacts, params: DimWeightParams)
     if (freightMinor <= 0) continue;
     const excess = billed - w.allowed;
     const atStake = divideRounded(freightMinor * excess, billed);
-    const u = s.weightUnit;
+    const u = s.weightUnit ?? '';
     findings.push({
       rule: 'dim_weight_overbilling',
       severity: 'high',
       heuristic: false,
       subject,
       amountMinor: atStake,
-      explanation: `${s.trackingNumber} billed ${s.billedWeight} ${u}; declared ${s.declaredWeight ?? '?'} ${u}, volumetric ${w.volumetric / 1000} ${u} (${s.length}×${s.width}×${s.height} ${s.dimensionUnit} / ${d.divisor}), so at most ${w.allowed / 1000} ${u} in steps of ${w.step}: ${excess / 1000} ${u} too much at the shipment's freight per ${u} (${lineRef(subject)})`,
+      explanation: `${s.trackingNumber} billed ${s.billedWeight} ${u}; declared ${s.declaredWeight ?? '?'} ${u}, volumetric ${w.volumetric / 1000} ${u} (${s.length}×${s.width}×${s.height} ${s.dimensionUnit} / ${w.divisor}), so at most ${w.allowed / 1000} ${u} in steps of ${w.step}: ${excess / 1000} ${u} too much at the shipment's freight per ${u} (${lineRef(subject)})`,
       evidence: lines,
     });
   }

@@ -6,7 +6,7 @@ import type { AuditConfig } from '../config.js';
 import type { AuditFacts, Finding } from '../model.js';
 import { chargesAfterCredit } from './charges-after-credit.js';
 import { addressCorrections, residentialBusiness, weightCorrections } from './corrections.js';
-import { dimWeightOverbilling, type Divisor } from './dim-weight.js';
+import { dimWeightOverbilling, type DimWeightParams, type Divisor } from './dim-weight.js';
 import { duplicateBilling } from './duplicate-billing.js';
 import { rateDrift, type FuelRate } from './rate-drift.js';
 
@@ -30,6 +30,11 @@ export function effectiveDivisors(table: readonly Divisor[], config: AuditConfig
   return out;
 }
 
+/** The dimensional-weight rule's parameters: the divisors in effect and the config's steps. */
+export function dimWeightParams(config: AuditConfig, tables: AuditTables): DimWeightParams {
+  return { divisors: effectiveDivisors(tables.divisors, config), steps: config.dim_weight_overbilling.steps };
+}
+
 /** The rules' names, in the order they run (and the summary lists them). */
 export const RULES = [
   'duplicate_billing',
@@ -42,11 +47,13 @@ export const RULES = [
   'charges_after_credit',
 ] as const;
 
+export type RuleName = (typeof RULES)[number];
+
 /** Every enabled rule's findings on `facts`. Pure. */
 export function runRules(facts: AuditFacts, config: AuditConfig, tables: AuditTables): Finding[] {
   const out: Finding[] = [];
   if (config.duplicate_billing.enabled) out.push(...duplicateBilling(facts, config.duplicate_billing));
-  if (config.dim_weight_overbilling.enabled) out.push(...dimWeightOverbilling(facts, { divisors: effectiveDivisors(tables.divisors, config), steps: config.dim_weight_overbilling.steps }));
+  if (config.dim_weight_overbilling.enabled) out.push(...dimWeightOverbilling(facts, dimWeightParams(config, tables)));
   if (config.weight_corrections.enabled) out.push(...weightCorrections(facts, config.weight_corrections));
   if (config.address_corrections.enabled) out.push(...addressCorrections(facts));
   if (config.residential_business.enabled) out.push(...residentialBusiness(facts));

@@ -27,7 +27,7 @@ export interface RateDriftParams {
 }
 
 /** Codes never in a surcharge's base. */
-const NOT_IN_BASE = new Set(['vat', 'duties_taxes', 'discount']);
+export const NOT_IN_BASE: ReadonlySet<string> = new Set(['vat', 'duties_taxes', 'discount']);
 
 /** A decimal text as a fraction: "18.25" → 1825n / 100n. */
 export function parseDecimal(text: string): { num: bigint; den: bigint } {
