@@ -14,8 +14,7 @@ import type { Database } from '../db/schema.js';
 import { issue, type Issue } from '../model/issue.js';
 import { MAX_SAFE_MINOR } from '../model/money.js';
 import { printable } from '../parsing/text.js';
-import type { CleanCharge as PendingCharge } from '../model/lines.js';
-import type { LoadBatch } from './flow.js';
+import type { LoadBatch, LoadCharge as PendingCharge, OpenedShipment } from './flow.js';
 import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
 import { KeyFilter } from './key-filter.js';
 import type { Reconciliation } from './validate.js';
@@ -239,9 +238,9 @@ export class FileLoader {
    * those the filter of written shipments may know are looked up (most batches: none, so the
    * loader does not wait for the COPY in flight).
    */
-  async resolveShipments(all: readonly ShipmentAggregate[]): Promise<void> {
+  async resolveShipments(all: readonly OpenedShipment[]): Promise<void> {
     const aggs = this.skippedKeys.size === 0 ? all : all.filter((a) => !this.skippedKeys.has(a.invoiceKey));
-    const byInvoice = new Map<number, ShipmentAggregate[]>();
+    const byInvoice = new Map<number, OpenedShipment[]>();
     for (const a of aggs) {
       if (!this.writtenKeys.mightHave(writtenKey(a))) {
         this.opened(a, null);
@@ -269,7 +268,7 @@ export class FileLoader {
   }
 
   /** Records an opened shipment: `writtenId` is its row when it continues one written earlier. */
-  private opened(a: ShipmentAggregate, writtenId: number | null): void {
+  private opened(a: OpenedShipment, writtenId: number | null): void {
     let byTracking = this.open.get(a.invoiceKey);
     if (byTracking === undefined) this.open.set(a.invoiceKey, (byTracking = new Map()));
     byTracking.set(a.facts.trackingNumber, { id: writtenId, continuation: writtenId !== null });
@@ -457,6 +456,6 @@ export class FileLoader {
 }
 
 /** A shipment's key in the filter of written shipments. */
-function writtenKey(a: ShipmentAggregate): string {
+function writtenKey(a: OpenedShipment): string {
   return `${a.invoiceKey}\u0000${a.facts.trackingNumber}`;
 }
