@@ -207,7 +207,7 @@ export function portableBatch(b: LoadBatch): PortableBatch {
   };
 }
 
-function revivedBatch(b: PortableBatch): LoadBatch {
+export function revivedBatch(b: PortableBatch): LoadBatch {
   for (const inv of b.newInvoices) revivedInvoice(inv);
   for (const s of b.spilled) revivedShipment(s);
   const p = b.charges;

@@ -8,6 +8,7 @@ export class KeyFilter {
   private table = new Uint32Array(1024);
   private count = 0;
 
+  /** Distinct hashes held (keys with the same hash count once). */
   get size(): number {
     return this.count;
   }
