@@ -16,14 +16,23 @@ import { validateCharge, validateControlTotal, validateInvoice, validateShipment
 /** Errors that still load: the invoice is kept, flagged unreconciled. */
 const LOADING_ERRORS: readonly IssueCode[] = ['total_mismatch'];
 
+/** What the loader writes of a charge (the column of its amount only serves the pivot's messages). */
+export type LoadCharge = Omit<CleanCharge, 'amountColumn'>;
+
+/** What the loader needs of a newly opened shipment: which one it is. */
+export interface OpenedShipment {
+  readonly invoiceKey: string;
+  readonly facts: { readonly trackingNumber: string };
+}
+
 /** What one parse batch gives the loader, in the order it must be written. */
 export interface LoadBatch {
   /** Invoices first seen in the batch (their charges need their ids). */
   readonly newInvoices: readonly InvoiceAggregate[];
   /** Shipments first seen in the batch (the loader looks up whether they continue a written one). */
-  readonly opened: readonly ShipmentAggregate[];
+  readonly opened: readonly OpenedShipment[];
   /** The batch's charges, validated. */
-  readonly charges: readonly CleanCharge[];
+  readonly charges: readonly LoadCharge[];
   /** Shipments spilled to bound memory (validated): written now, their rows may still come. */
   readonly spilled: readonly ShipmentAggregate[];
 }

@@ -14,9 +14,9 @@ import type { Database } from '../db/schema.js';
 import { issue, type Issue } from '../model/issue.js';
 import { MAX_SAFE_MINOR } from '../model/money.js';
 import { printable } from '../parsing/text.js';
-import type { CleanCharge as PendingCharge } from '../model/lines.js';
-import type { LoadBatch } from './flow.js';
+import type { LoadBatch, LoadCharge as PendingCharge, OpenedShipment } from './flow.js';
 import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
+import { KeyFilter } from './key-filter.js';
 import type { Reconciliation } from './validate.js';
 
 /** Rows per multi-row INSERT of issues. */
@@ -138,9 +138,10 @@ export class FileLoader {
     /** The run loading this file (versions of an invoice from the same run cannot be ordered by landing). */
     private readonly runId: number | null = null,
   ) {
-    // charges are read back by nothing in this transaction before finish() flushes them
+    // charges are read back by nothing in this transaction before finish() flushes them;
+    // shipments are flushed before they are looked up or updated (see shipmentsWritten)
     this.charges = bulkInserter(db, trx, 'charges', CHARGE_COLUMNS, { deferred: true });
-    this.shipments = bulkInserter(db, trx, 'shipments', SHIPMENT_COLUMNS);
+    this.shipments = bulkInserter(db, trx, 'shipments', SHIPMENT_COLUMNS, { deferred: true });
     this.ids = db.adapter.idAllocator(trx, 'shipments');
   }
 
@@ -233,21 +234,24 @@ export class FileLoader {
   /**
    * Looks newly opened shipments up in the database: one that was written earlier in this file
    * (spilled, then its rows came back) continues that row. Nothing else in this transaction can
-   * have written shipments of this file's invoices, so only spilled ones are found.
+   * have written shipments of this file's invoices, so only spilled ones are found; and only
+   * those the filter of written shipments may know are looked up (most batches: none, so the
+   * loader does not wait for the COPY in flight).
    */
-  async resolveShipments(all: readonly ShipmentAggregate[]): Promise<void> {
+  async resolveShipments(all: readonly OpenedShipment[]): Promise<void> {
     const aggs = this.skippedKeys.size === 0 ? all : all.filter((a) => !this.skippedKeys.has(a.invoiceKey));
-    if (this.written === 0) {
-      for (const a of aggs) this.opened(a, null);
-      return;
-    }
-    const byInvoice = new Map<number, ShipmentAggregate[]>();
+    const byInvoice = new Map<number, OpenedShipment[]>();
     for (const a of aggs) {
+      if (!this.writtenKeys.mightHave(writtenKey(a))) {
+        this.opened(a, null);
+        continue;
+      }
       const id = this.invoiceId(a.invoiceKey);
       const list = byInvoice.get(id);
       if (list === undefined) byInvoice.set(id, [a]);
       else list.push(a);
     }
+    if (byInvoice.size > 0) await this.shipmentsWritten();
     for (const [invoiceId, list] of byInvoice) {
       for (let i = 0; i < list.length; i += 500) {
         const part = list.slice(i, i + 500);
@@ -264,7 +268,7 @@ export class FileLoader {
   }
 
   /** Records an opened shipment: `writtenId` is its row when it continues one written earlier. */
-  private opened(a: ShipmentAggregate, writtenId: number | null): void {
+  private opened(a: OpenedShipment, writtenId: number | null): void {
     let byTracking = this.open.get(a.invoiceKey);
     if (byTracking === undefined) this.open.set(a.invoiceKey, (byTracking = new Map()));
     byTracking.set(a.facts.trackingNumber, { id: writtenId, continuation: writtenId !== null });
@@ -317,6 +321,7 @@ export class FileLoader {
       const id = (slot.id ??= this.freeIds.pop() as number);
       const s = agg.facts;
       if (slot.continuation) {
+        await this.shipmentsWritten();
         this.continuations++;
         this.continued.set(id, { trackingNumber: s.trackingNumber, currency: agg.currency, row: agg.lastRow });
         await this.trx
@@ -348,6 +353,7 @@ export class FileLoader {
           .execute();
         continue;
       }
+      this.writtenKeys.add(writtenKey(agg));
       rows.push([
         id, this.invoiceId(agg.invoiceKey), s.trackingNumber, s.leadTrackingNumber, s.service, s.shipDate, s.zone, s.packageCount,
         s.enteredWeight, s.billedWeight, s.weightUnit, s.length, s.width, s.height, s.dimensionUnit, s.volumetricWeight,
@@ -356,7 +362,11 @@ export class FileLoader {
       ]);
     }
     await this.shipments.insert(rows);
-    this.written += rows.length;
+  }
+
+  /** Every shipment handed to the inserter is in the table (before reading or updating one). */
+  private async shipmentsWritten(): Promise<void> {
+    await this.shipments.flush();
   }
 
   /** Forgets an open shipment as it is written: its slot (one was opened for every shipment loaded). */
@@ -371,16 +381,19 @@ export class FileLoader {
   /** Makes `n` shipment ids available (the dialect adapter's id allocation). */
   private async reserveShipmentIds(n: number): Promise<void> {
     if (this.freeIds.length >= n) return;
-    const want = Math.max(n - this.freeIds.length, 1000);
+    // a take waits for the COPY in flight (PostgreSQL): ever larger ones, as many as were taken so far
+    const want = Math.max(n - this.freeIds.length, Math.min(Math.max(this.taken, 1000), 65536));
+    this.taken += want;
     for (const id of await this.ids.take(want)) this.freeIds.push(id);
     this.freeIds.reverse(); // pop() hands them out in ascending order
   }
 
   private readonly ids: IdAllocator;
+  private taken = 0;
+  /** The shipments written by this loader (invoice key and tracking number), as a filter. */
+  private readonly writtenKeys = new KeyFilter();
   /** Shipments that came back after being written (for tests and logs). */
   continuations = 0;
-  /** Shipments inserted so far by this loader. */
-  private written = 0;
   /** Shipments continued by an UPDATE (their total was added in SQL), by id. */
   private readonly continued = new Map<number, { trackingNumber: string; currency: string; row: number }>();
 
@@ -390,6 +403,7 @@ export class FileLoader {
    * Call once every shipment is written.
    */
   async unsafeShipmentTotals(): Promise<{ trackingNumber: string; currency: string; row: number; total: bigint }[]> {
+    await this.shipmentsWritten();
     const out: { trackingNumber: string; currency: string; row: number; total: bigint }[] = [];
     const ids = [...this.continued.keys()];
     for (let i = 0; i < ids.length; i += 500) {
@@ -410,6 +424,7 @@ export class FileLoader {
 
   /** Invoice totals and superseded files, once every shipment and charge is written. */
   async finish(invoices: Iterable<InvoiceAggregate>, reconciliations: ReadonlyMap<string, Reconciliation>): Promise<void> {
+    await this.shipmentsWritten();
     await this.charges.flush();
     for (const inv of invoices) {
       if (this.skippedKeys.has(inv.key)) continue;
@@ -438,4 +453,9 @@ export class FileLoader {
     if (id === undefined) throw new Error(`internal: invoice ${key} was not inserted before its charges`);
     return id;
   }
+}
+
+/** A shipment's key in the filter of written shipments. */
+function writtenKey(a: OpenedShipment): string {
+  return `${a.invoiceKey}\u0000${a.facts.trackingNumber}`;
 }

@@ -18,13 +18,28 @@ const DEFERRED_BYTES = 4 << 20;
  */
 const copyFailures = new WeakMap<PoolClient, unknown>();
 
+/**
+ * The last statement given to each client. Statements (Kysely's and our COPYs) go to pg one at a
+ * time, in the order given: with two background COPYs (charges, shipments) pg's own queue would
+ * hold several, which pg 8 warns about (deprecated, removed in pg 9).
+ */
+const lastStatement = new WeakMap<PoolClient, Promise<unknown>>();
+
+/** Runs `statement` on `client` once the statements given to it before have settled. */
+function inTurn<T>(client: PoolClient, statement: () => Promise<T>): Promise<T> {
+  const run = (lastStatement.get(client) ?? Promise.resolve()).then(statement);
+  lastStatement.set(client, run.catch(() => undefined));
+  return run;
+}
+
 /** `pool`'s clients for Kysely, reporting a background COPY's failure as their next statement's. */
 export function copyAwarePool(pool: Pool): PostgresPool {
   const proxies = new WeakMap<PoolClient, PostgresPoolClient>();
   const proxy = (real: PoolClient): PostgresPoolClient => ({
     query: ((text: unknown, parameters?: readonly unknown[]) => {
+      // a query object (a cursor) is returned as it is, not a promise: passed through
       if (typeof text !== 'string') return real.query(text as never);
-      return real.query(text, parameters as unknown[]).then(
+      return inTurn(real, () => real.query(text, parameters as unknown[])).then(
         (r) => {
           copyFailures.delete(real);
           return r;
@@ -165,10 +180,12 @@ export const postgresAdapter: DialectAdapter = {
       bytes = 0;
       client ??= await clientOf(executor);
       const c = client;
-      inflight = copyIn(c, table, columns, chunks).catch((err: unknown) => {
-        failure = err;
-        copyFailures.set(c, err);
-      });
+      inflight = inTurn(c, () =>
+        copyIn(c, table, columns, chunks).catch((err: unknown) => {
+          failure = err;
+          copyFailures.set(c, err);
+        }),
+      );
     };
     return {
       async insert(rows) {

@@ -42,7 +42,8 @@ export interface BulkInserter {
 export interface BulkInsertOptions {
   /**
    * Rows may wait until `flush()` (at most a few MB of them), so that PostgreSQL gets them in
-   * a few large COPYs instead of one per batch. Only for a table nothing reads before `flush()`.
+   * a few large COPYs instead of one per batch, sent while the caller goes on. Only for a table
+   * the caller flushes before it reads or updates what it inserted.
    */
   readonly deferred?: boolean;
 }
