@@ -21,6 +21,18 @@ import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
 /** Load batches the worker may run ahead of the loader. */
 export const IN_FLIGHT = 4;
 
+/** The worker's garbage is short-lived: a small nursery keeps its resident memory low. */
+const WORKER_YOUNG_MB = 16;
+/**
+ * The worker's old generation limit. Not for what it holds (tens of MB however big the file) but
+ * for when it collects: under V8's default limit (GBs) the old generation may grow to about four
+ * times what lives in it before a full collection, at or below 512 MB to about 1.4 times. That
+ * took 30 MB off the peak resident memory of a 500k-row ingest and 90 MB off a 2M-row one
+ * (docs/performance.md), at no measurable cost in time. A file needing more than this in the
+ * worker stops with a SystemError that says so.
+ */
+export const WORKER_OLD_MB = 512;
+
 /** One file's pure steps, as the loader drives them. */
 export interface FileSteps {
   /** What to load, batch by batch, in file order (nothing once the file has an error). */
@@ -81,8 +93,7 @@ export type ToWorker = { readonly type: 'ack' } | { readonly type: 'verdict'; re
 export function stepsInWorker(job: WorkerJob, sink: IssueSink, onProgress?: (done: number) => void): FileSteps {
   const worker = new Worker(new URL('./flow-worker.js', import.meta.url), {
     workerData: job,
-    // the worker's garbage is short-lived: a small nursery keeps its resident memory low
-    resourceLimits: { maxYoungGenerationSizeMb: 16 },
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB, maxOldGenerationSizeMb: WORKER_OLD_MB },
   });
   const inbox: FromWorker[] = [];
   let wake: (() => void) | null = null;
@@ -94,7 +105,9 @@ export function stepsInWorker(job: WorkerJob, sink: IssueSink, onProgress?: (don
     wake?.();
   });
   worker.on('error', (e) => {
-    failure ??= e instanceof Error ? e : new Error(String(e));
+    failure ??= (e as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? new SystemError(`the file-flow worker of ${job.file} ran out of memory (its limit is ${WORKER_OLD_MB} MB)`, { cause: e })
+      : e instanceof Error ? e : new Error(String(e));
     wake?.();
   });
   worker.on('exit', (code) => {
