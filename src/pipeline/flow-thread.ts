@@ -24,11 +24,11 @@ export const IN_FLIGHT = 4;
 /** The worker's garbage is short-lived: a small nursery keeps its resident memory low. */
 const WORKER_YOUNG_MB = 16;
 /**
- * The worker's old generation limit. Not for what it holds (tens of MB however big the file) but
+ * The worker's old generation limit. Not for what it holds (under 100 MB at 2M rows) but
  * for when it collects: under V8's default limit (GBs) the old generation may grow to about four
  * times what lives in it before a full collection, at or below 512 MB to about 1.4 times. That
- * took 30 MB off the peak resident memory of a 500k-row ingest and 90 MB off a 2M-row one
- * (docs/performance.md), at no measurable cost in time. A file needing more than this in the
+ * took 30-40 MB off the peak resident memory of a 500k-row ingest and 60-90 MB off a 2M-row one
+ * (docs/performance.md), at no cost in time measurable here. A file needing more than this in the
  * worker stops with a SystemError that says so.
  */
 export const WORKER_OLD_MB = 512;
