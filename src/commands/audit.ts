@@ -10,7 +10,7 @@ import { correctionTrend, recomputeFindings, recomputeLoaded, summarizeFindings,
 import type { AuditConfig } from '../audit/config.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatMinor } from '../model/money.js';
-import type { FileResult } from '../pipeline/ingest.js';
+import { loadedFileIds, type FileResult } from '../pipeline/ingest.js';
 import { loadAuditConfig } from '../run-config.js';
 import { printJson, type CommandContext } from './context.js';
 
@@ -29,7 +29,7 @@ export function auditConfigOf(config: string | undefined, env: NodeJS.ProcessEnv
 
 /** After a load: recompute the findings of the tracking numbers these files loaded (store.ts recomputeLoaded). */
 export async function auditLoaded(ctx: CommandContext, results: readonly FileResult[], config: AuditConfig): Promise<void> {
-  const ids = results.filter((r) => r.status === 'loaded' && r.sourceFileId !== null).map((r) => r.sourceFileId as number);
+  const ids = loadedFileIds(results);
   if (ids.length === 0) return;
   const started = performance.now();
   const done = await recomputeLoaded(ctx.db, ids, config);

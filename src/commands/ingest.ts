@@ -7,7 +7,7 @@ import type { RunLock } from '../db/lock.js';
 import { describeFsError, EtlError, EXIT, UsageError } from '../errors.js';
 import { createProgress } from '../log.js';
 import { CONVERTIBLE } from '../pipeline/convert.js';
-import { ingestPaths, recordUnreadable, unusableDatabase, type FileResult } from '../pipeline/ingest.js';
+import { ingestPaths, loadedFileIds, recordUnreadable, unusableDatabase, type FileResult } from '../pipeline/ingest.js';
 import { kindOf } from '../pipeline/land.js';
 import { finishRun, startRun } from '../pipeline/runs.js';
 import type { AuditConfig } from '../audit/config.js';
@@ -142,7 +142,7 @@ export async function recordedRun(ctx: CommandContext, command: string, work: (r
     // the accounts these files loaded get their audit findings recomputed
     if (audit !== undefined) await auditLoaded(ctx, results, audit);
     // the US ZIPs these files brought get their centroids (shipment_emissions' postcode tier)
-    await seedPostcodeCentroids(ctx.db.db);
+    await seedPostcodeCentroids(ctx.db.db, loadedFileIds(results));
   } catch (err) {
     failure = err;
     // the database lost between files (a look-up, a quarantine record) says so, like during a load

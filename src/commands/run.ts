@@ -16,7 +16,7 @@ import { parseDate } from '../parsing/dates.js';
 import { launchChromium, type BrowserFactory } from '../portal/browser.js';
 import { SecretScrubber } from '../secrets.js';
 import { downloadWithRetries } from '../portal/session.js';
-import { ingestPaths, type FileResult } from '../pipeline/ingest.js';
+import { ingestPaths, loadedFileIds, type FileResult } from '../pipeline/ingest.js';
 import { finishRun, startRun } from '../pipeline/runs.js';
 import { loadRunConfig, type AccountConfig, type RunConfig } from '../run-config.js';
 import { defaultAuditConfig } from '../audit/config.js';
@@ -205,7 +205,7 @@ export async function runAccounts(ctx: CommandContext, opts: RunOptions, browser
     const ingested = await ingestLock(async () => {
       const loaded = await ingestPaths({ db, dataDir: ctx.options.dataDir, runId }, files.map((f) => f.path), { carrier: adapter, carriers: CARRIERS, account: a.account, overrides });
       await auditLoaded(ctx, loaded, config.audit ?? defaultAuditConfig());
-      await seedPostcodeCentroids(db.db);
+      await seedPostcodeCentroids(db.db, loadedFileIds(loaded));
       return loaded;
     });
     fileResults.push(...ingested);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CARRIERS, findCarrier } from '../../carriers/index.js';
 import { describeFsError, EXIT, UsageError } from '../errors.js';
-import type { FileResult } from '../pipeline/ingest.js';
+import { loadedFileIds, type FileResult } from '../pipeline/ingest.js';
 import { loadRunConfig, loadWorkerSettings } from '../run-config.js';
 import { PROCESS_SECRETS } from '../secrets.js';
 import { ACCOUNT_QUEUE, enqueue, FILE_QUEUE, openQueue, type AccountJob, type FileJob } from '../worker/queue.js';
@@ -124,6 +124,11 @@ async function ingestQueuedFile(ctx: CommandContext, configFile: string, job: Fi
       emit(r);
     }
   });
+  // what `etl ingest` does after its loads: the audit of what the file loaded, its ZIPs' centroids
+  const { auditConfigOf, auditLoaded } = await import('./audit.js');
+  const { seedPostcodeCentroids } = await import('../emissions/seed.js');
+  await auditLoaded(ctx, results, auditConfigOf(fs.existsSync(configFile) ? configFile : undefined));
+  await seedPostcodeCentroids(ctx.db.db, loadedFileIds(results));
   const r = results[0];
   return { worker: WORKER_ID, run_id: runId, status: r?.status ?? 'none', source_file_id: r?.sourceFileId ?? null, invoices: r?.invoices ?? 0, charges: r?.charges ?? 0 };
 }

