@@ -15,10 +15,10 @@
  * recorded" (docs/schema.md).
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Dialect } from '../connect.js';
+import { dialectAdapter, type Dialect } from '../dialect/index.js';
 
 export function realFilesMigration(dialect: Dialect): Migration {
-  const real = dialect === 'postgres' ? 'double precision' : 'real';
+  const { real } = dialectAdapter(dialect).types;
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       for (const column of ['declared_weight', 'declared_length', 'declared_width', 'declared_height']) {

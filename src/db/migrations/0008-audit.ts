@@ -8,18 +8,16 @@
  * finding is never stored twice.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Dialect } from '../connect.js';
+import { dialectAdapter, type Dialect } from '../dialect/index.js';
 
 export function auditMigration(dialect: Dialect): Migration {
-  const ts = dialect === 'postgres' ? 'timestamptz' : 'text';
-  const id = dialect === 'postgres' ? 'bigint' : 'integer';
-  const date = dialect === 'postgres' ? 'date' : 'text';
-  const bool = dialect === 'postgres' ? 'boolean' : 'integer';
+  const adapter = dialectAdapter(dialect);
+  const { timestamp: ts, id, date, bool } = adapter.types;
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('audit_findings')
-        .addColumn('id', id, (c) => (dialect === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()))
+        .addColumn('id', id, adapter.identity)
         .addColumn('finding_key', 'text', (c) => c.notNull().unique())
         .addColumn('rule', 'text', (c) => c.notNull())
         .addColumn('severity', 'text', (c) => c.notNull().check(sql`severity in ('high', 'medium', 'info')`))

@@ -14,13 +14,13 @@
  * (the published text and the rate in millionths as an integer), because they convert money.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Dialect } from '../connect.js';
+import { dialectAdapter, type Dialect } from '../dialect/index.js';
 
 export function emissionsFxMigration(dialect: Dialect): Migration {
-  const real = dialect === 'postgres' ? 'double precision' : 'real';
-  const date = dialect === 'postgres' ? 'date' : 'text';
-  const ts = dialect === 'postgres' ? 'timestamptz' : 'text';
-  const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
+  const t = dialectAdapter(dialect).types;
+  const { real, date, timestamp: ts } = t;
+  // an exact 64-bit integer, the type money columns have
+  const bigint = t.money;
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema

@@ -10,10 +10,10 @@
  * loaded shipments carry: no schema change.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Dialect } from '../connect.js';
+import { dialectAdapter, type Dialect } from '../dialect/index.js';
 
 export function emissionsDomesticMigration(dialect: Dialect): Migration {
-  const real = dialect === 'postgres' ? 'double precision' : 'real';
+  const { real } = dialectAdapter(dialect).types;
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
