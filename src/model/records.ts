@@ -7,7 +7,9 @@ import { CHARGE_CODES } from './charge-codes.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const currency = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code');
-const minor = z.number().int().refine(Number.isSafeInteger, 'amount out of range');
+// zod 4's int() is a safe integer (±2^53 - 1); a refine saying so again cost a tenth of the
+// charge check
+const minor = z.number().int({ error: (iss) => (iss.code === 'too_big' || iss.code === 'too_small' ? 'amount out of range' : undefined) });
 const measure = z.number().finite().nonnegative().nullable();
 const text = z.string().min(1).nullable();
 

@@ -106,7 +106,16 @@ function findDecimal(s: string, fmt: NumberFormat): number {
  * fine, but the text still has to be a well-formed decimal in the carrier's format.
  */
 export function parseDecimal(text: string, fmt: NumberFormat): number | null {
-  const r = parseMinor(text, { ...fmt, impliedMinor: false }, 6);
+  const r = parseMinor(text, explicitOf(fmt), 6);
   if (!r.ok) return null;
   return r.minor / 1e6;
+}
+
+/** `fmt` without implied minor units, made once per format (parseDecimal runs several times a row). */
+const explicit = new WeakMap<NumberFormat, NumberFormat>();
+function explicitOf(fmt: NumberFormat): NumberFormat {
+  if (fmt.impliedMinor !== true) return fmt;
+  let e = explicit.get(fmt);
+  if (e === undefined) explicit.set(fmt, (e = { ...fmt, impliedMinor: false }));
+  return e;
 }

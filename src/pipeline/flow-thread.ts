@@ -14,8 +14,9 @@ import { SystemError } from '../errors.js';
 import type { Issue, IssueSink, IssueSinkState } from '../model/issue.js';
 import { MinorTotal } from '../model/money.js';
 import type { TextEncoding } from '../parsing/text.js';
-import type { FileFlow, FileFlowOptions, FileVerdict, LoadBatch, LoadCharge } from './flow.js';
+import type { FileFlow, FileFlowOptions, FileVerdict, LoadBatch } from './flow.js';
 import type { LandedText } from './input.js';
+import { packCharges, packShipments, transferOf, unpackCharges, unpackShipments, type Packed } from './pack.js';
 import type { InvoiceAggregate, ShipmentAggregate } from './pivot.js';
 
 /** Load batches the worker may run ahead of the loader. */
@@ -82,7 +83,7 @@ export interface WorkerJob {
 export type FromWorker =
   | { readonly type: 'progress'; readonly done: number }
   | { readonly type: 'batch'; readonly batch: PortableBatch }
-  | { readonly type: 'rest'; readonly rest: ShipmentAggregate[] | null }
+  | { readonly type: 'rest'; readonly rest: Packed | null }
   | { readonly type: 'end'; readonly verdict: FileVerdict; readonly invoices: InvoiceAggregate[]; readonly sink: IssueSinkState }
   | { readonly type: 'error'; readonly name: string; readonly message: string; readonly code?: string };
 
@@ -137,7 +138,7 @@ export function stepsInWorker(job: WorkerJob, sink: IssueSink, onProgress?: (don
           yield revivedBatch(m.batch);
           post({ type: 'ack' });
         } else if (m.type === 'rest') {
-          rest = m.rest === null ? null : m.rest.map(revivedShipment);
+          rest = m.rest === null ? null : unpackShipments(m.rest);
           return;
         } else throw new Error(`internal: file-flow worker sent ${m.type} before its last batch`);
       }
@@ -183,53 +184,34 @@ function revivedInvoice(inv: InvoiceAggregate): InvoiceAggregate {
 }
 
 /**
- * A load batch as it crosses to the loader. Structured clone copies every object with its
- * property names, which cost the worker a fifth of its time: charges go as one flat array of
- * their values (CHARGE_FIELDS, in order), opened shipments as what the loader needs of them (it
- * gets the whole shipment when it is spilled), new invoices without their open shipments (the
- * final invoices come with the verdict).
+ * A load batch as it crosses to the loader: charges and spilled shipments packed column by
+ * column (pipeline/pack.ts), opened shipments as what the loader needs of them (it gets the
+ * whole shipment when it is spilled), new invoices without their open shipments (the final
+ * invoices come with the verdict).
  */
 export interface PortableBatch {
   readonly newInvoices: readonly InvoiceAggregate[];
   readonly opened: readonly LoadBatch['opened'][number][];
-  /** CHARGE_FIELDS.length values per charge. */
-  readonly charges: readonly unknown[];
-  readonly spilled: readonly ShipmentAggregate[];
+  readonly charges: Packed;
+  readonly spilled: Packed;
 }
 
-/** The fields of a charge as they are packed. */
-const CHARGE_FIELDS = [
-  'invoiceKey', 'trackingNumber', 'chargeCode', 'chargeDescription', 'amountMinor', 'incentiveMinor', 'currency',
-  'sourceRow', 'carrierCode', 'carrierClass', 'adjustmentKind',
-] as const satisfies readonly (keyof LoadCharge)[];
-
-// every field of a LoadCharge is packed (a field added to it fails to compile until it is added here)
-type Unpacked = Exclude<keyof LoadCharge, (typeof CHARGE_FIELDS)[number]>;
-const allPacked: [Unpacked] extends [never] ? true : Unpacked = true;
-void allPacked;
-
-export function portableBatch(b: LoadBatch): PortableBatch {
-  const charges = new Array<unknown>(b.charges.length * CHARGE_FIELDS.length);
-  let k = 0;
-  for (const c of b.charges) for (const f of CHARGE_FIELDS) charges[k++] = c[f];
+/** The batch as it is posted, and the buffers that move with it. */
+export function portableBatch(b: LoadBatch): { batch: PortableBatch; transfer: ArrayBuffer[] } {
+  const charges = packCharges(b.charges);
+  const spilled = packShipments(b.spilled);
   return {
-    newInvoices: b.newInvoices.length === 0 ? b.newInvoices : b.newInvoices.map((inv) => ({ ...inv, open: new Map() })),
-    opened: b.opened.map((s) => ({ invoiceKey: s.invoiceKey, facts: { trackingNumber: s.facts.trackingNumber } })),
-    charges,
-    spilled: b.spilled,
+    batch: {
+      newInvoices: b.newInvoices.length === 0 ? b.newInvoices : b.newInvoices.map((inv) => ({ ...inv, open: new Map() })),
+      opened: b.opened.map((s) => ({ invoiceKey: s.invoiceKey, facts: { trackingNumber: s.facts.trackingNumber } })),
+      charges,
+      spilled,
+    },
+    transfer: [...transferOf(charges), ...transferOf(spilled)],
   };
 }
 
 export function revivedBatch(b: PortableBatch): LoadBatch {
   for (const inv of b.newInvoices) revivedInvoice(inv);
-  for (const s of b.spilled) revivedShipment(s);
-  const p = b.charges;
-  const charges = new Array<LoadCharge>(p.length / CHARGE_FIELDS.length);
-  for (let j = 0, k = 0; j < charges.length; j++, k += CHARGE_FIELDS.length) {
-    charges[j] = {
-      invoiceKey: p[k], trackingNumber: p[k + 1], chargeCode: p[k + 2], chargeDescription: p[k + 3], amountMinor: p[k + 4], incentiveMinor: p[k + 5],
-      currency: p[k + 6], sourceRow: p[k + 7], carrierCode: p[k + 8], carrierClass: p[k + 9], adjustmentKind: p[k + 10],
-    } as LoadCharge;
-  }
-  return { newInvoices: b.newInvoices, opened: b.opened, charges, spilled: b.spilled };
+  return { newInvoices: b.newInvoices, opened: b.opened, charges: unpackCharges(b.charges), spilled: unpackShipments(b.spilled) };
 }

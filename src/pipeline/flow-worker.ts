@@ -9,12 +9,13 @@ import { IssueSink } from '../model/issue.js';
 import { FileFlow } from './flow.js';
 import { IN_FLIGHT, portableBatch, type FromWorker, type ToWorker, type WorkerJob } from './flow-thread.js';
 import { decodedInput } from './input.js';
+import { packShipments, transferOf } from './pack.js';
 
 /** Progress is posted every this many bytes read. */
 const PROGRESS_EVERY = 1 << 20;
 
 async function run(job: WorkerJob, port: NonNullable<typeof parentPort>): Promise<void> {
-  const send = (m: FromWorker): void => port.postMessage(m);
+  const send = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   let acked = 0;
   let sent = 0;
   let wake: (() => void) | null = null;
@@ -48,10 +49,13 @@ async function run(job: WorkerJob, port: NonNullable<typeof parentPort>): Promis
     const toLoad = flow.take(batch);
     if (toLoad === null) continue;
     await until(() => sent - acked < IN_FLIGHT);
-    send({ type: 'batch', batch: portableBatch(toLoad) });
+    const portable = portableBatch(toLoad);
+    send({ type: 'batch', batch: portable.batch }, portable.transfer);
     sent++;
   }
-  send({ type: 'rest', rest: flow.rest() });
+  const rest = flow.rest();
+  const packed = rest === null ? null : packShipments(rest);
+  send({ type: 'rest', rest: packed }, packed === null ? [] : transferOf(packed));
   await until(() => extra !== null);
   const asked = extra as ToWorker | null;
   if (asked?.type === 'verdict') for (const i of asked.extra) sink.push(i);

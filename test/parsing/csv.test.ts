@@ -73,3 +73,70 @@ describe('CsvReader pick', () => {
     ]);
   });
 });
+
+describe('CsvReader, lines with and without quotes', () => {
+  // a seeded generator: the same "random" files on every run
+  function rng(seed: number): () => number {
+    let x = seed >>> 0;
+    return () => {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      return x / 2 ** 32;
+    };
+  }
+  const PLAIN = ['', '', '', 'a', 'bc', '1.50', ' x ', 'a\rb', '1Z999AA10123456784'];
+  const QUOTED: readonly [string, string][] = [['"q,1"', 'q,1'], ['"say ""hi"""', 'say "hi"'], ['"two\nlines"', 'two\nlines'], ['""', '']];
+
+  /** A file of random lines, and each record's fields as a reader must return them. */
+  function randomFile(seed: number, quotes: boolean): { text: string; expected: { row: number; fields: string[] }[] } {
+    const next = rng(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
+    const lines: string[] = [];
+    const expected: { row: number; fields: string[] }[] = [];
+    let row = 1;
+    for (let n = 0; n < 300; n++) {
+      const width = 2 + Math.floor(next() * 30);
+      const raw: string[] = [];
+      const fields: string[] = [];
+      for (let c = 0; c < width; c++) {
+        if (quotes && next() < 0.05) {
+          const [text, value] = pick(QUOTED);
+          raw.push(text);
+          fields.push(value);
+        } else {
+          const v = pick(PLAIN);
+          raw.push(v);
+          fields.push(v);
+        }
+      }
+      expected.push({ row, fields });
+      row += 1 + fields.join('').split('\n').length - 1;
+      lines.push(raw.join(',') + (next() < 0.5 ? '\r\n' : '\n'));
+    }
+    return { text: lines.join(''), expected };
+  }
+
+  for (const quotes of [false, true]) {
+    test(`every field of every line, all columns or picked ones, whatever the chunks (${quotes ? 'some quoted fields' : 'no quotes'})`, () => {
+      for (let seed = 1; seed <= 6; seed++) {
+        const { text, expected } = randomFile(seed, quotes);
+        const pickCols = [7, 0, 3, 40, 12];
+        for (const chunk of [text.length, 997, 64, 7]) {
+          const all = new CsvReader(',');
+          const picked = new CsvReader(',', { pick: pickCols });
+          const got: CsvRecord[] = [];
+          const gotPicked: CsvRecord[] = [];
+          for (let i = 0; i < text.length; i += chunk) {
+            got.push(...all.push(text.slice(i, i + chunk)));
+            gotPicked.push(...picked.push(text.slice(i, i + chunk)));
+          }
+          got.push(...all.end().records);
+          gotPicked.push(...picked.end().records);
+          const at = `seed ${seed}, chunk ${chunk}`;
+          assert.deepEqual(got.map((r) => ({ row: r.row, fields: r.fields })), expected, at);
+          assert.deepEqual(gotPicked.map((r) => r.width), expected.map((e) => e.fields.length), at);
+          assert.deepEqual(gotPicked.map((r) => r.fields), expected.map((e) => pickCols.map((c) => e.fields[c] ?? '')), at);
+        }
+      }
+    });
+  }
+});

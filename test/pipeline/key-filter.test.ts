@@ -54,10 +54,16 @@ test('a load batch crosses the thread boundary with its charges intact', () => {
   const batch: LoadBatch = {
     newInvoices: [],
     opened: [{ invoiceKey: 'acct\u0000inv', facts: { trackingNumber: '1Z1' } }],
-    charges: [charge(1), charge(2), charge(3, { trackingNumber: null, amountMinor: Number.MAX_SAFE_INTEGER })],
+    charges: [
+      charge(1), charge(2), charge(3, { trackingNumber: null, amountMinor: Number.MAX_SAFE_INTEGER }),
+      charge(4, { amountMinor: -Number.MAX_SAFE_INTEGER, incentiveMinor: 0, chargeDescription: '', carrierCode: '' }),
+      // texts repeated across the batch, and one text that two fields share
+      charge(5, { chargeDescription: 'desc 1', carrierCode: 'USD', carrierClass: 'K1' }),
+    ],
     spilled: [],
   };
-  const arrived = revivedBatch(structuredClone(portableBatch(batch)));
+  const portable = portableBatch(batch);
+  const arrived = revivedBatch(structuredClone(portable.batch, { transfer: portable.transfer }));
   assert.deepEqual(arrived.charges, batch.charges);
   assert.deepEqual(arrived.opened, batch.opened);
 });

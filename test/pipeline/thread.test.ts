@@ -14,10 +14,11 @@ import { ingestFile, type IngestContext } from '../../src/pipeline/ingest.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
 import { snapshot } from '../support/ingest.js';
 import { fixtureDirOf } from '../support/paths.js';
+import { REAL_INVOICES } from '../support/real-invoices.js';
 
 const TEXT = /\.(csv|txt)$/i;
 
-/** Every text fixture of every carrier, good and bad, with its carrier. */
+/** Every text fixture of every carrier, good and bad, and every real invoice, with its carrier. */
 const FIXTURES = CARRIERS.flatMap((adapter) => {
   const dir = fixtureDirOf(adapter.id);
   const bad = path.join(dir, 'bad');
@@ -25,7 +26,13 @@ const FIXTURES = CARRIERS.flatMap((adapter) => {
     ...fs.readdirSync(dir).map((f) => path.join(dir, f)),
     ...(fs.existsSync(bad) ? fs.readdirSync(bad).map((f) => path.join(bad, f)) : []),
   ].filter((f) => TEXT.test(f));
-  return files.sort().map((file) => ({ adapter, file }));
+  // the real invoices (../shared/real-invoices/<carrier>/, never copied here) when they are here
+  const real = path.join(REAL_INVOICES, adapter.id);
+  const reals = fs.existsSync(real) ? fs.readdirSync(real).map((f) => path.join(real, f)).filter((f) => TEXT.test(f)) : [];
+  if (reals.length === 0 && ['ups', 'dhl', 'royal-mail'].includes(adapter.id) && (process.env.CI === 'true' || process.env.CI === '1')) {
+    throw new Error(`no real ${adapter.id} invoices in ${real}: CI must have ../shared/real-invoices beside the project root`);
+  }
+  return [...files.sort(), ...reals.sort()].map((file) => ({ adapter, file }));
 });
 
 /** Counts the worker threads started while `fn` runs. */
