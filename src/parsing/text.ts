@@ -95,7 +95,34 @@ export async function createDecoder(encoding: TextEncoding): Promise<ChunkDecode
   }
   const iconv = (await import('iconv-lite')).default;
   const d = iconv.getDecoder(encoding);
+  if (encoding === 'cp1252') {
+    // cp1252 is Latin-1 but for 0x80-0x9F (€, ‚, „, …): a chunk without those bytes decodes as
+    // Latin-1, which Node does natively into a one-byte string (iconv builds UTF-16 first).
+    // Single-byte decoding keeps no state between chunks, so the two may alternate.
+    return { write: (c) => (hasC1Bytes(c) ? d.write(c) : c.toString('latin1')), end: () => d.end() ?? '' };
+  }
   return { write: (c) => d.write(c), end: () => d.end() ?? '' };
+}
+
+/** Whether `buf` has a byte in 0x80-0x9F (where cp1252 and Latin-1 differ). */
+function hasC1Bytes(buf: Uint8Array): boolean {
+  const c1 = (from: number, to: number): boolean => {
+    for (let i = from; i < to; i++) {
+      const b = buf[i] as number;
+      if (b >= 0x80 && b <= 0x9f) return true;
+    }
+    return false;
+  };
+  if (buf.length < 16) return c1(0, buf.length);
+  // four bytes at a time where they are aligned: most are ASCII (no high bit at all)
+  const start = (4 - (buf.byteOffset % 4)) % 4;
+  const words = Math.floor((buf.length - start) / 4);
+  if (c1(0, start)) return true;
+  const w = new Uint32Array(buf.buffer, buf.byteOffset + start, words);
+  for (let k = 0; k < words; k++) {
+    if (((w[k] as number) & 0x80808080) !== 0 && c1(start + k * 4, start + k * 4 + 4)) return true;
+  }
+  return c1(start + words * 4, buf.length);
 }
 
 /**

@@ -33,6 +33,17 @@ describe('decoding', () => {
     const d = await createDecoder('cp1252');
     assert.equal(d.write(Buffer.from([0x80, 0x20, 0xe4, 0xf6])) + d.end(), '€ äö');
   });
+  test('cp1252: every byte value decodes as iconv-lite decodes it, in chunks with and without 0x80-0x9F', async () => {
+    const iconv = (await import('iconv-lite')).default;
+    const all = Buffer.from(Array.from({ length: 256 }, (_, b) => b));
+    const d = await createDecoder('cp1252');
+    // chunks of 1..32 bytes: some hold only ASCII/Latin-1 bytes, some hold cp1252's own
+    let got = '';
+    for (let i = 0, n = 1; i < all.length; i += n, n = (n % 32) + 1) got += d.write(all.subarray(i, i + n));
+    got += d.end();
+    assert.equal(got, iconv.decode(all, 'cp1252'));
+    assert.ok(got.includes('€') && got.includes('ä') && got.includes('Ÿ'));
+  });
   test('utf8 strips the BOM and joins characters split across chunks', async () => {
     const d = await createDecoder('utf8');
     const b = Buffer.from('\ufeffgroße', 'utf8');
