@@ -43,7 +43,10 @@ export function createChargeClassifier(
   for (const o of overrides) if (o.match === 'code' && !overrideCodes.has(o.pattern)) overrideCodes.set(o.pattern, o.chargeCode);
   const labels = byLength(map.labels);
   const adjustments = (map.adjustments ?? []).map(([l, c]) => [l.trim().toLowerCase(), c] as const).filter(([l]) => l !== '').sort((a, b) => b[0].length - a[0].length);
-  const memo = new Map<string, ChargeCode | null>();
+  // description → `code \0 class \0 level` → code: a nested look-up hashes the row's own
+  // description text instead of building (and hashing) one joined key per charge
+  const memo = new Map<string, Map<string, ChargeCode | null>>();
+  let memoSize = 0;
   const prefix = (pairs: ReadonlyArray<readonly [string, ChargeCode]>, d: string): ChargeCode | null => {
     if (d === '') return null;
     for (const [l, c] of pairs) if (d.startsWith(l)) return c;
@@ -61,8 +64,9 @@ export function createChargeClassifier(
     );
   };
   return (description, code, cls, invoiceLevel = false) => {
-    const key = `${description}\u0000${code}\u0000${cls}\u0000${invoiceLevel ? 1 : 0}`;
-    const hit = memo.get(key);
+    const rest = `${code}\u0000${cls}\u0000${invoiceLevel ? 1 : 0}`;
+    const byRest = memo.get(description);
+    const hit = byRest?.get(rest);
     if (hit !== undefined) return hit;
     const d = description.trim().toLowerCase();
     const adjustment = adjustments.find(([p]) => d.startsWith(p));
@@ -79,7 +83,12 @@ export function createChargeClassifier(
       prefix(overrideLabels, d) ??
       (code !== '' ? overrideCodes.get(code) : undefined) ??
       fromMap;
-    if (memo.size < 10_000) memo.set(detach(key), result);
+    if (memoSize < 10_000) {
+      let m = byRest;
+      if (m === undefined) memo.set(detach(description), (m = new Map()));
+      m.set(rest, result);
+      memoSize++;
+    }
     return result;
   };
 }
