@@ -426,6 +426,7 @@ export class FileLoader {
   async finish(invoices: Iterable<InvoiceAggregate>, reconciliations: ReadonlyMap<string, Reconciliation>): Promise<void> {
     await this.shipmentsWritten();
     await this.charges.flush();
+    if (this.db.adapter.loaderChecksShipmentIds) await this.checkShipmentIds();
     for (const inv of invoices) {
       if (this.skippedKeys.has(inv.key)) continue;
       const net = inv.netTotal.safe();
@@ -445,6 +446,28 @@ export class FileLoader {
     for (const fileId of this.replacedFiles) {
       const left = await this.trx.selectFrom('invoices').select(sql<number>`count(*)`.as('n')).where('source_file_id', '=', fileId).executeTakeFirstOrThrow();
       if (Number(left.n) === 0) await this.trx.updateTable('source_files').set({ status: 'superseded' }).where('id', '=', fileId).execute();
+    }
+  }
+
+  /**
+   * Every charge of this file that points at a shipment points at one that exists, asked once
+   * (a hash anti-join over the file's charges) where `charges.shipment_id` is not a foreign key
+   * (PostgreSQL, migration 0012). Throws the error a foreign key would: the file is refused.
+   */
+  private async checkShipmentIds(): Promise<void> {
+    const invoiceIds = [...this.invoiceIds.values()];
+    for (let i = 0; i < invoiceIds.length; i += 1000) {
+      const orphan = await this.trx
+        .selectFrom('charges as c')
+        .select(['c.shipment_id', 'c.source_row'])
+        .where('c.invoice_id', 'in', invoiceIds.slice(i, i + 1000))
+        .where('c.shipment_id', 'is not', null)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('shipments as s').select('s.id').whereRef('s.id', '=', 'c.shipment_id'))))
+        .limit(1)
+        .executeTakeFirst();
+      if (orphan !== undefined) {
+        throw new Error(`insert or update on table "charges" violates foreign key constraint "charges_shipment_id_fkey": key (shipment_id)=(${orphan.shipment_id}) of row ${orphan.source_row} is not present in table "shipments"`);
+      }
     }
   }
 
