@@ -24,6 +24,7 @@ export const sqliteAdapter: DialectAdapter = {
   // foreign keys, checked per row as PostgreSQL did: cheap in SQLite (docs/performance.md)
   async chargeKeys() {},
   loaderChecksShipmentIds: false,
+  async refreshStatistics() {},
 
   idAllocator(executor, table) {
     // The file's transaction already holds SQLite's write lock, so ids above the table's
