@@ -133,63 +133,55 @@ async function copyIn(client: PoolClient, table: string, columns: readonly strin
  * a foreign key raises (23503, the constraint's name). shipment_id is checked by the loader
  * before it commits (its shipments are written after their charges), and here when updated.
  */
+/** PL/pgSQL raising what the foreign key charges(column) → table raised for `value`. */
+const refusedKey = (column: string, table: string, value: string): string =>
+  `RAISE EXCEPTION 'insert or update on table "charges" violates foreign key constraint "charges_${column}_fkey"'
+      USING ERRCODE = 'foreign_key_violation', DETAIL = format('Key (${column})=(%s) is not present in table "${table}".', ${value});`;
+
+/** The check of one key over a statement's rows (`new_charges`): the rows found locked, then any missing. */
+const keyOfRows = (column: string, table: string): string => `
+  PERFORM 1 FROM ${table} WHERE id IN (SELECT ${column} FROM new_charges) FOR KEY SHARE;
+  SELECT n.${column} INTO missing FROM new_charges n WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.id = n.${column}) LIMIT 1;
+  IF FOUND THEN
+    ${refusedKey(column, table, 'missing')}
+  END IF;`;
+
+/** The check of one key of an updated row. */
+const keyOfRow = (column: string, table: string): string => `
+  PERFORM 1 FROM ${table} WHERE id = NEW.${column} FOR KEY SHARE;
+  IF NOT FOUND THEN
+    ${refusedKey(column, table, `NEW.${column}`)}
+  END IF;`;
+
+/** ON DELETE CASCADE from `parent` to the charges whose `column` points at its deleted rows. */
+const cascade = (parent: string, column: string): string[] => [
+  `CREATE FUNCTION charges_of_deleted_${parent}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM charges WHERE ${column} IN (SELECT id FROM deleted);
+  RETURN NULL;
+END $$`,
+  `CREATE TRIGGER charges_of_deleted_${parent} AFTER DELETE ON ${parent} REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION charges_of_deleted_${parent}()`,
+];
+
 const CHARGE_KEYS_UP = [
   `ALTER TABLE charges DROP CONSTRAINT charges_invoice_id_fkey, DROP CONSTRAINT charges_shipment_id_fkey, DROP CONSTRAINT charges_source_file_id_fkey`,
   `CREATE FUNCTION charges_keys_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   missing bigint;
-BEGIN
-  PERFORM 1 FROM invoices WHERE id IN (SELECT invoice_id FROM new_charges) FOR KEY SHARE;
-  SELECT n.invoice_id INTO missing FROM new_charges n WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.id = n.invoice_id) LIMIT 1;
-  IF FOUND THEN
-    RAISE EXCEPTION 'insert or update on table "charges" violates foreign key constraint "charges_invoice_id_fkey"'
-      USING ERRCODE = 'foreign_key_violation', DETAIL = format('Key (invoice_id)=(%s) is not present in table "invoices".', missing);
-  END IF;
-  PERFORM 1 FROM source_files WHERE id IN (SELECT source_file_id FROM new_charges) FOR KEY SHARE;
-  SELECT n.source_file_id INTO missing FROM new_charges n WHERE NOT EXISTS (SELECT 1 FROM source_files f WHERE f.id = n.source_file_id) LIMIT 1;
-  IF FOUND THEN
-    RAISE EXCEPTION 'insert or update on table "charges" violates foreign key constraint "charges_source_file_id_fkey"'
-      USING ERRCODE = 'foreign_key_violation', DETAIL = format('Key (source_file_id)=(%s) is not present in table "source_files".', missing);
-  END IF;
+BEGIN${keyOfRows('invoice_id', 'invoices')}${keyOfRows('source_file_id', 'source_files')}
   RETURN NULL;
 END $$`,
   `CREATE TRIGGER charges_keys_inserted AFTER INSERT ON charges REFERENCING NEW TABLE AS new_charges FOR EACH STATEMENT EXECUTE FUNCTION charges_keys_inserted()`,
   // an update of a key (nothing does this today) is checked row by row, shipment_id included
   `CREATE FUNCTION charges_keys_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM 1 FROM invoices WHERE id = NEW.invoice_id FOR KEY SHARE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'insert or update on table "charges" violates foreign key constraint "charges_invoice_id_fkey"'
-      USING ERRCODE = 'foreign_key_violation', DETAIL = format('Key (invoice_id)=(%s) is not present in table "invoices".', NEW.invoice_id);
-  END IF;
-  PERFORM 1 FROM source_files WHERE id = NEW.source_file_id FOR KEY SHARE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'insert or update on table "charges" violates foreign key constraint "charges_source_file_id_fkey"'
-      USING ERRCODE = 'foreign_key_violation', DETAIL = format('Key (source_file_id)=(%s) is not present in table "source_files".', NEW.source_file_id);
-  END IF;
-  IF NEW.shipment_id IS NOT NULL THEN
-    PERFORM 1 FROM shipments WHERE id = NEW.shipment_id FOR KEY SHARE;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION 'insert or update on table "charges" violates foreign key constraint "charges_shipment_id_fkey"'
-        USING ERRCODE = 'foreign_key_violation', DETAIL = format('Key (shipment_id)=(%s) is not present in table "shipments".', NEW.shipment_id);
-    END IF;
+BEGIN${keyOfRow('invoice_id', 'invoices')}${keyOfRow('source_file_id', 'source_files')}
+  IF NEW.shipment_id IS NOT NULL THEN${keyOfRow('shipment_id', 'shipments')}
   END IF;
   RETURN NULL;
 END $$`,
   `CREATE TRIGGER charges_keys_updated AFTER UPDATE OF invoice_id, shipment_id, source_file_id ON charges FOR EACH ROW EXECUTE FUNCTION charges_keys_updated()`,
-  // ON DELETE CASCADE of invoice_id and shipment_id
-  `CREATE FUNCTION charges_of_deleted_invoices() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  DELETE FROM charges WHERE invoice_id IN (SELECT id FROM deleted);
-  RETURN NULL;
-END $$`,
-  `CREATE TRIGGER charges_of_deleted_invoices AFTER DELETE ON invoices REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION charges_of_deleted_invoices()`,
-  `CREATE FUNCTION charges_of_deleted_shipments() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  DELETE FROM charges WHERE shipment_id IN (SELECT id FROM deleted);
-  RETURN NULL;
-END $$`,
-  `CREATE TRIGGER charges_of_deleted_shipments AFTER DELETE ON shipments REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION charges_of_deleted_shipments()`,
+  ...cascade('invoices', 'invoice_id'),
+  ...cascade('shipments', 'shipment_id'),
   // source_file_id: no action (a file with charges is not deleted)
   `CREATE FUNCTION charges_keep_source_files() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
