@@ -122,9 +122,8 @@ export interface DialectAdapter {
   readonly loaderChecksShipmentIds: boolean;
 
   /**
-   * After loads committed `rows` charges: refreshes the planner's statistics of the loaded tables
-   * when they are stale, so that the queries right after (the audit) are planned for the rows now
-   * there. PostgreSQL analyzes a table only once autovacuum gets to it, up to a minute later; on a
+   * After loads committed `rows` charges: refreshes the planner's statistics when they are
+   * stale, so that the queries right after (the audit) are planned for the rows now there. PostgreSQL analyzes a table only once autovacuum gets to it, up to a minute later; on a
    * table never analyzed it plans for a handful of rows (the audit's dimensional-weight query on
    * 2,834 invoices: 25 s instead of 0.3 s). SQLite: nothing.
    */
