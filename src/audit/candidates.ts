@@ -43,7 +43,7 @@ const codes = (list: readonly string[]): Candidates => ({ kind: 'lines', where: 
 /**
  * Lines whose description contains one of `patterns` the way the audit-fee rule tells it
  * (`description.toLowerCase().includes(pattern.toLowerCase())`). SQL folds ASCII letters only
- * (SQLite's LIKE, translate on PostgreSQL: the same everywhere); that finds every JavaScript
+ * (SQLite's LIKE, lower() under the "C" collation on PostgreSQL: the same everywhere); that finds every JavaScript
  * match of an ASCII pattern except through the two characters whose lower case holds an ASCII
  * letter (U+0130 "İ" → "i̇", U+212A Kelvin → "k"), so lines holding them are kept too. A pattern
  * with other characters keeps every line.
@@ -54,7 +54,9 @@ function descriptionContains(patterns: readonly string[], dialect: Dialect): Can
   const d = sql.ref('c.charge_description');
   const has =
     dialect === 'postgres'
-      ? (part: string, fold: boolean) => sql`strpos(${fold ? sql`translate(${d}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')` : d}, ${part}) > 0`
+      ? // lower() under the "C" collation folds ASCII letters only, whatever the database's
+        // locale (as translate(d, 'A..Z', 'a..z') does, 5-20x slower on 500k lines)
+        (part: string, fold: boolean) => sql`strpos(${fold ? sql`lower(${d} collate "C")` : d}, ${part}) > 0`
       : // SQLite's LIKE folds ASCII letters only (and is much faster than instr(lower(...)))
         (part: string) => sql`${d} like ${`%${part.replace(/[\\%_]/g, (m) => `\\${m}`)}%`} escape '\\'`;
   const tests = [...lowered.map((p) => has(p, true)), has('\u0130', false), has('\u212a', false)];

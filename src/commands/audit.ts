@@ -32,6 +32,8 @@ export async function auditLoaded(ctx: CommandContext, results: readonly FileRes
   const ids = loadedFileIds(results);
   if (ids.length === 0) return;
   const started = performance.now();
+  // what was just loaded may be most of the tables: the audit's queries are planned for it
+  await ctx.db.adapter.refreshStatistics(ctx.db.db, results.reduce((n, r) => n + (r.status === 'loaded' ? r.charges : 0), 0));
   const done = await recomputeLoaded(ctx.db, ids, config);
   ctx.out.log.info({ event: 'audit', accounts: done.accounts, findings: done.findings, ms: Math.round(performance.now() - started) }, 'audit findings recomputed');
 }

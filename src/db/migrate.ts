@@ -15,6 +15,7 @@ import { realFilesMigration } from './migrations/0005-real-files.js';
 import { emissionsFxMigration } from './migrations/0009-emissions-fx.js';
 import { receiverCompanyMigration } from './migrations/0010-receiver-company.js';
 import { emissionsDomesticMigration } from './migrations/0011-emissions-domestic.js';
+import { chargeKeysMigration } from './migrations/0012-charge-keys.js';
 import { seedEmissionData } from '../emissions/seed.js';
 import { auditMigration } from './migrations/0008-audit.js';
 import type { Database } from './schema.js';
@@ -33,6 +34,7 @@ function provider(dialect: Dialect) {
         '0009-emissions-fx': emissionsFxMigration(dialect),
         '0010-receiver-company': receiverCompanyMigration(),
         '0011-emissions-domestic': emissionsDomesticMigration(dialect),
+        '0012-charge-keys': chargeKeysMigration(dialect),
       };
     },
   };

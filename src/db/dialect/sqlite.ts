@@ -21,6 +21,11 @@ export const sqliteAdapter: DialectAdapter = {
 
   views: { create: 'CREATE VIEW', dropFirst: true },
 
+  // foreign keys, checked per row as PostgreSQL did: cheap in SQLite (docs/performance.md)
+  async chargeKeys() {},
+  loaderChecksShipmentIds: false,
+  async refreshStatistics() {},
+
   idAllocator(executor, table) {
     // The file's transaction already holds SQLite's write lock, so ids above the table's
     // high-water mark (AUTOINCREMENT's sqlite_sequence, or the largest id) are ours.
