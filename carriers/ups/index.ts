@@ -7,7 +7,7 @@
  * their kind.
  * See README.md in this folder and shared/formats.md 1, 8.1.
  */
-import { defineCarrier, defineLayout, detach, type ChargeDraft, type Row } from '../../src/carrier-kit/index.js';
+import { CompactStringSet, defineCarrier, defineLayout, detach, type ChargeDraft, type Row } from '../../src/carrier-kit/index.js';
 import { UPS_ADJUSTMENT_KINDS, UPS_CHARGES } from './charges.js';
 import { ADJUSTMENT_CATEGORY, COL, DIMENSION_UNITS, INCH_COUNTRIES, INFO_CLASS, LABELS, PACKAGE_CLASSES, UPS_WIDTH, WEIGHT_UNITS } from './columns.js';
 import { downloadUps } from './download.js';
@@ -20,13 +20,14 @@ type F = keyof typeof COL;
 interface State {
   first: boolean;
   /**
-   * Per invoice (account + number), the tracking numbers whose package quantity was counted:
-   * every row of a package (INF, FRT, its corrections) restates col 19, so the package is
-   * counted on its first such row only. Corrections can come anywhere in the file, so this lasts
-   * the whole file: one short string per package (the texts are copied, not sliced from the
-   * read chunk, which they would keep alive).
+   * Per invoice (account + number, numbered in `invoices`), the tracking numbers whose package
+   * quantity was counted: every row of a package (INF, FRT, its corrections) restates col 19, so
+   * the package is counted on its first such row only. Corrections can come anywhere in the
+   * file, so this lasts the whole file: a compact exact set (about 30 bytes per package outside
+   * the JS heap, where a Set of strings took about 100 on it).
    */
-  counted: Map<string, Set<string>>;
+  counted: CompactStringSet;
+  invoices: Map<string, number>;
 }
 
 const KIND_PREFIXES = [...UPS_ADJUSTMENT_KINDS.prefixes]
@@ -61,7 +62,7 @@ const billingData = defineLayout<F, State>({
     confidence: 0.9,
     signature: (r) => (!VERSION.test(r.get('version')) ? 0 : r.width >= UPS_WIDTH.min && r.width <= UPS_WIDTH.max + 2 ? 1 : 0.1),
   },
-  state: () => ({ first: true, counted: new Map<string, Set<string>>() }),
+  state: () => ({ first: true, counted: new CompactStringSet(), invoices: new Map<string, number>() }),
   rowKind(r, s) {
     const first = s.first;
     s.first = false;
@@ -119,10 +120,9 @@ function shipment(r: Row<F>, s: State, kind: string) {
   let packageCount = quantity;
   if (counts) {
     const invoice = `${r.get('accountNumber')}\u0000${r.get('invoiceNumber')}`;
-    let seen = s.counted.get(invoice);
-    if (seen === undefined) s.counted.set(detach(invoice), (seen = new Set<string>()));
-    if (seen.has(tracking)) packageCount = '0';
-    else seen.add(detach(tracking));
+    let group = s.invoices.get(invoice);
+    if (group === undefined) s.invoices.set(detach(invoice), (group = s.invoices.size));
+    if (!s.counted.add(tracking, group)) packageCount = '0';
   }
   const dims = packageRow ? r.get('packageDimensions') : '';
   const dimensionUnit = dims === '' ? '' : (DIMENSION_UNITS[r.get('dimensionUnit').toUpperCase()] ?? (INCH_COUNTRIES.includes(r.get('accountCountry')) ? 'in' : 'cm'));

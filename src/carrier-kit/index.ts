@@ -11,6 +11,8 @@ export { parseMinor, type NumberFormat } from '../parsing/amounts.js';
 export { formatMinor, minorDigits } from '../model/money.js';
 /** Copy a field's text before keeping it for the whole file (a slice pins its read chunk). */
 export { detach } from '../parsing/text.js';
+/** An exact compact set of short texts to remember for a whole file (packages already counted). */
+export { CompactStringSet } from '../model/string-set.js';
 export type { DownloadContext, PortalCredentials, PortalDocument } from './portal.js';
 export { PortalError } from '../errors.js';
 export { acceptCookies, checkResponse, listInvoices, signIn, standardDownload, type PortalMarkup } from './portal-flow.js';

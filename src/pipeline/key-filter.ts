@@ -1,5 +1,7 @@
+import { hashText as hashOf } from '../model/string-set.js';
+
 /**
- * A compact "maybe seen" set of strings: 32-bit hashes in an open-addressing table (about 8 bytes
+ * A compact "maybe seen" set of strings: 32-bit hashes in an open-addressing table (4 to 8 bytes
  * per key, the strings themselves are not kept). `mightHave` never misses a key that was added,
  * and says yes for a key that was not about once in 2^32 / size: callers use it to skip a
  * database look-up that would find nothing, and still ask the database when it says yes.
@@ -14,7 +16,8 @@ export class KeyFilter {
   }
 
   add(key: string): void {
-    if ((this.count + 1) * 2 > this.table.length) this.grow();
+    // up to three quarters full: linear probing stays short, and the table is half the size
+    if ((this.count + 1) * 4 > this.table.length * 3) this.grow();
     if (insert(this.table, hashOf(key))) this.count++;
   }
 
@@ -47,20 +50,4 @@ function insert(table: Uint32Array, h: number): boolean {
       return true;
     }
   }
-}
-
-/** FNV-1a over the UTF-16 code units, mixed (murmur3's finalizer) so the low bits index well; never 0. */
-function hashOf(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  h >>>= 0;
-  return h === 0 ? 1 : h;
 }
