@@ -43,6 +43,8 @@ export class CsvReader {
   private line = 1;
   private lastEndedWithNewline = true;
   private unterminated: number | null = null;
+  /** The width of the line `plainLine` read last (no object per line for two results). */
+  private plainWidth = 0;
 
   /** slot[col] = index in `fields` for picked columns, -1 for the others; null = keep all. */
   private readonly slot: Int32Array | null;
@@ -99,11 +101,12 @@ export class CsvReader {
       let lineEnd = nl === -1 ? len : nl;
       if (nextQuote !== -1 && nextQuote < pos) nextQuote = s.indexOf('"', pos);
       if (nextQuote === -1 || nextQuote >= lineEnd) {
-        const fast = this.plainLine(s, pos, lineEnd);
+        const fields = this.plainLine(s, pos, lineEnd);
+        const width = this.plainWidth;
         this.lastEndedWithNewline = lineEnd < len;
         this.line += 1;
         pos = lineEnd + 1;
-        if (!(fast.width === 1 && (slot === null ? fast.fields[0] === '' : true))) out.push({ row: startLine, fields: fast.fields, width: fast.width });
+        if (!(width === 1 && (slot === null ? fields[0] === '' : true))) out.push({ row: startLine, fields, width });
         continue;
       }
       const fields: string[] = slot === null ? [] : new Array<string>(this.picked).fill('');
@@ -203,17 +206,19 @@ export class CsvReader {
   }
 
   /**
-   * One line without quotes, [pos, lineEnd): the same fields as the general loop above, but
+   * One line without quotes, [pos, lineEnd): the same fields as the general loop above (its width
+   * in `plainWidth`), but
    * past the last picked column the fields are only counted. Most UPS rows have no quote and
    * 250 mostly empty fields, so this is where the reader spends its time.
    */
-  private plainLine(s: string, pos: number, lineEnd: number): { fields: string[]; width: number } {
+  private plainLine(s: string, pos: number, lineEnd: number): string[] {
     let end = lineEnd;
     if (end > pos && s.charCodeAt(end - 1) === 13) end--;
     const slot = this.slot;
     if (slot === null) {
       const fields = s.slice(pos, end).split(this.delimiter);
-      return { fields, width: fields.length };
+      this.plainWidth = fields.length;
+      return fields;
     }
     const dc = this.delimiter.charCodeAt(0);
     const fields = new Array<string>(this.picked).fill('');
@@ -235,7 +240,8 @@ export class CsvReader {
         break;
       }
     }
-    return { fields, width: col };
+    this.plainWidth = col;
+    return fields;
   }
 }
 

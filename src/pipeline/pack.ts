@@ -131,9 +131,9 @@ export function unpackCharges(p: Packed): LoadCharge[] {
   for (let j = 0; j < p.count; j++) {
     u.j = j;
     const c: Record<string, unknown> = {};
-    CHARGE_WORDS.forEach((k, f) => (c[k] = u.word(f)));
-    CHARGE_TEXTS.forEach((k, f) => (c[k] = u.text(f)));
-    CHARGE_NUMBERS.forEach((k, f) => (c[k] = u.number(f)));
+    for (let f = 0; f < CHARGE_WORDS.length; f++) c[CHARGE_WORDS[f] as string] = u.word(f);
+    for (let f = 0; f < CHARGE_TEXTS.length; f++) c[CHARGE_TEXTS[f] as string] = u.text(f);
+    for (let f = 0; f < CHARGE_NUMBERS.length; f++) c[CHARGE_NUMBERS[f] as string] = u.number(f);
     out[j] = c as unknown as LoadCharge;
   }
   return out;
@@ -163,6 +163,8 @@ const PACKED_FLAG: Readonly<Record<(typeof AGG_NUMBERS)[number], number | boolea
   lastRow: 0, serviceRank: 0, fromPackageRow: false, auditedWeight: false, auditedDimensions: false,
 };
 
+const AGG_FLAGS = AGG_NUMBERS.map((k) => typeof PACKED_FLAG[k] === 'boolean');
+
 const SHIPMENT_COLUMNS: Columns<ShipmentAggregate> = {
   words: [...AGG_WORDS.map((k) => (s: ShipmentAggregate) => s[k]), ...FACT_WORDS.map((k) => (s: ShipmentAggregate) => s.facts[k])],
   texts: FACT_TEXTS.map((k) => (s: ShipmentAggregate) => s.facts[k]),
@@ -180,13 +182,14 @@ export function unpackShipments(p: Packed): ShipmentAggregate[] {
   const an = AGG_NUMBERS.length;
   for (let j = 0; j < p.count; j++) {
     u.j = j;
+    // plain loops: no closure per record on the loader's hot path
     const facts: Record<string, unknown> = {};
-    FACT_WORDS.forEach((k, f) => (facts[k] = u.word(aw + f)));
-    FACT_TEXTS.forEach((k, f) => (facts[k] = u.text(f)));
-    FACT_NUMBERS.forEach((k, f) => (facts[k] = u.number(an + f)));
+    for (let f = 0; f < FACT_WORDS.length; f++) facts[FACT_WORDS[f] as string] = u.word(aw + f);
+    for (let f = 0; f < FACT_TEXTS.length; f++) facts[FACT_TEXTS[f] as string] = u.text(f);
+    for (let f = 0; f < FACT_NUMBERS.length; f++) facts[FACT_NUMBERS[f] as string] = u.number(an + f);
     const agg: Record<string, unknown> = { facts };
-    AGG_WORDS.forEach((k, f) => (agg[k] = u.word(f)));
-    AGG_NUMBERS.forEach((k, f) => (agg[k] = typeof PACKED_FLAG[k] === 'boolean' ? u.flag(f) : u.number(f)));
+    for (let f = 0; f < AGG_WORDS.length; f++) agg[AGG_WORDS[f] as string] = u.word(f);
+    for (let f = 0; f < an; f++) agg[AGG_NUMBERS[f] as string] = AGG_FLAGS[f] === true ? u.flag(f) : u.number(f);
     const netTotal = new MinorTotal();
     netTotal.add((facts as ShipmentFacts).netTotalMinor);
     agg.netTotal = netTotal;
